@@ -1,0 +1,10 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { stateTablesMigration } from './0001-state-tables';
+
+/**
+ * The shipped migrations, in order, for the state tables in `schema`. Names are stored in the
+ * schema's `_sync_state_migrations` table; never rename one that has shipped.
+ */
+export function syncStateMigrations(schema: string): MigrationObject[] {
+  return [{ name: '0001-state-tables', class: stateTablesMigration(schema) }];
+}

@@ -1,0 +1,34 @@
+/**
+ * The one thing the SQL layer needs from MikroORM: run a statement with `?` parameters.
+ * MikroORM's `EntityManager` satisfies it (and runs inside its transaction, if any), so callers
+ * can pass their own transactional EntityManager to make our writes part of their transaction.
+ */
+export interface SqlExecutor {
+  execute(query: string, params?: unknown[], method?: 'all' | 'get' | 'run'): Promise<unknown>;
+}
+
+/** What MikroORM's PostgreSQL driver returns for a `'run'` statement. */
+export interface RunResult {
+  readonly affectedRows: number;
+  readonly rows?: Record<string, unknown>[];
+}
+
+/** Quotes a PostgreSQL identifier. Names are validated before; this keeps them exact. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** The schema-qualified, quoted names of the tables the backend works on. */
+export interface StateTables {
+  readonly schema: string;
+  /** `_airbyte_state`. */
+  readonly cache: string;
+  /** `_airbyte_destination_state`. */
+  readonly destination: string;
+}
+
+/** Names of the state tables in `schema`. */
+export function stateTables(schema: string): StateTables {
+  const s = quoteIdent(schema);
+  return { schema, cache: `${s}."_airbyte_state"`, destination: `${s}."_airbyte_destination_state"` };
+}

@@ -1,0 +1,92 @@
+/**
+ * The library's named errors. Each carries a stable `type` that activities use as the
+ * `ApplicationFailure` type, so that a workflow in any SDK can tell them apart.
+ */
+
+/** Base class of every error this library throws on purpose. */
+export abstract class SyncStateError extends Error {
+  /** Stable, SDK-neutral name of the failure (used as `ApplicationFailure.type`). */
+  abstract readonly type: string;
+  /** Whether retrying the same call can succeed; input errors never can. */
+  abstract readonly retryable: boolean;
+
+  protected constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Thrown when a state message is malformed, not plain JSON, or larger than allowed. */
+export class InvalidStateMessageError extends SyncStateError {
+  readonly type = 'InvalidStateMessage';
+  readonly retryable = false;
+
+  constructor(
+    /** Where in the message the problem is, as a JSON path such as `$.stream.stream_descriptor.name`. */
+    readonly path: string,
+    /** What was expected there. */
+    readonly expected: string,
+    /** A short, safe description of what was found instead. */
+    readonly received: string,
+  ) {
+    super(`Invalid state message at ${path}: expected ${expected}, got ${received}.`);
+  }
+}
+
+/** Thrown when an option, a name or an identifier given to the library is invalid. */
+export class InvalidConfigurationError extends SyncStateError {
+  readonly type = 'InvalidConfiguration';
+  readonly retryable = false;
+
+  constructor(
+    /** The option or argument that is wrong, e.g. `tablePrefix`. */
+    readonly option: string,
+    /** What was expected. */
+    readonly expected: string,
+    /** A short, safe description of what was given. */
+    readonly received: string,
+  ) {
+    super(`Invalid ${option}: expected ${expected}, got ${received}.`);
+  }
+}
+
+/** Thrown by `getStreamState(name)` (with the default `notFound = 'raise'`) when no state exists. */
+export class StateNotFoundError extends SyncStateError {
+  readonly type = 'StateNotFound';
+  readonly retryable = false;
+
+  constructor(
+    /** The stream that was asked for. */
+    readonly streamName: string,
+    /** The streams that do have state, so the caller can spot a typo. */
+    readonly availableStreams: readonly string[],
+  ) {
+    const known = availableStreams.length ? availableStreams.join(', ') : '(none)';
+    super(`No state found for stream "${streamName}". Streams with state: ${known}.`);
+  }
+}
+
+/** Renders a value for an error message without dumping large or sensitive payloads. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  switch (typeof value) {
+    case 'string': {
+      const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+      return `the string ${JSON.stringify(shown)}`;
+    }
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return `${typeof value} ${String(value)}`;
+    case 'undefined':
+      return 'nothing (undefined)';
+    case 'object': {
+      const proto: unknown = Object.getPrototypeOf(value);
+      const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
+      return proto === Object.prototype || proto === null ? 'an object' : `an instance of ${ctor ?? 'a class'}`;
+    }
+    default:
+      return `a ${typeof value}`;
+  }
+}

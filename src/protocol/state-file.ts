@@ -1,0 +1,40 @@
+import { describeValue, InvalidStateMessageError } from '../errors';
+import type { AirbyteStateMessage } from './types';
+import { type ValidateOptions, validateStateMessage } from './validate';
+
+/**
+ * The text of a connector's `read --state FILE`: a JSON array of whole state messages,
+ * laid out exactly as PyAirbyte writes it (`"[" + messages joined by "\n, " + "]"`).
+ */
+export function toStateInputFileText(messages: Iterable<AirbyteStateMessage>): string {
+  const parts: string[] = [];
+  for (const message of messages) parts.push(JSON.stringify(message));
+  return `[${parts.join('\n, ')}]`;
+}
+
+/**
+ * Parses a `--state` file (a JSON array of state messages, or one message) and validates each
+ * message. Throws {@link InvalidStateMessageError} for non-JSON text or any invalid message.
+ */
+export function parseStateInputFileText(text: string, options: ValidateOptions = {}): AirbyteStateMessage[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidStateMessageError('$', 'JSON text (an array of state messages)', `text that is not JSON (${(error as Error).message})`);
+  }
+  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) parsed = [parsed];
+  if (!Array.isArray(parsed)) {
+    throw new InvalidStateMessageError('$', 'an array of state messages', describeValue(parsed));
+  }
+  return parsed.map((item, i) => {
+    try {
+      return validateStateMessage(item, options);
+    } catch (error) {
+      if (error instanceof InvalidStateMessageError) {
+        throw new InvalidStateMessageError(error.path.replace(/^\$/, `$[${i}]`), error.expected, error.received);
+      }
+      throw error;
+    }
+  });
+}
