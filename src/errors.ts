@@ -33,9 +33,9 @@ export class InvalidStateMessageError extends SyncStateError {
   }
 }
 
-/** Thrown when an option, a name or an identifier given to the library is invalid. */
-export class InvalidConfigurationError extends SyncStateError {
-  readonly type = 'InvalidConfiguration';
+/** Thrown when an option, a name, an activity argument or a record given to the library is invalid. */
+export class InvalidInputError extends SyncStateError {
+  readonly type = 'InvalidInput';
   readonly retryable = false;
 
   constructor(
@@ -66,6 +66,24 @@ export class StateNotFoundError extends SyncStateError {
   }
 }
 
+/**
+ * Thrown when a commit is older than what is stored: its checkpoint is below the last committed
+ * one, or a newer run of the same connection has claimed it since (fencing).
+ */
+export class StaleCheckpointError extends SyncStateError {
+  readonly type = 'StaleCheckpoint';
+  readonly retryable = false;
+
+  constructor(
+    /** The connection whose commit was refused. */
+    readonly connectionId: string,
+    /** Why, e.g. `checkpoint 3 is older than the committed checkpoint 5 of stream "users"`. */
+    readonly reason: string,
+  ) {
+    super(`Stale commit for connection "${connectionId}": ${reason}. Nothing was written.`);
+  }
+}
+
 /** Renders a value for an error message without dumping large or sensitive payloads. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
@@ -84,7 +102,9 @@ export function describeValue(value: unknown): string {
     case 'object': {
       const proto: unknown = Object.getPrototypeOf(value);
       const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
-      return proto === Object.prototype || proto === null ? 'an object' : `an instance of ${ctor ?? 'a class'}`;
+      return proto === Object.prototype || proto === null
+        ? 'an object'
+        : `an instance of ${ctor ?? 'a class'}`;
     }
     default:
       return `a ${typeof value}`;

@@ -1,4 +1,4 @@
-import { describeValue, InvalidConfigurationError } from '../errors';
+import { describeValue, InvalidInputError } from '../errors';
 import { DEFAULT_MAX_STATE_BYTES, MAX_TABLE_PREFIX_LENGTH } from '../protocol/limits';
 import { nameProblem } from '../protocol/validate';
 import type { SqlExecutor } from './sql/executor';
@@ -61,18 +61,22 @@ export interface StateProviderOptions {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Checks a source, destination or stream name; throws {@link InvalidConfigurationError}. */
+/** Checks a source, destination or stream name; throws {@link InvalidInputError}. */
 export function checkName(option: string, value: unknown): string {
   const problem = nameProblem(value);
-  if (problem) throw new InvalidConfigurationError(option, problem, describeValue(value));
+  if (problem) throw new InvalidInputError(option, problem, describeValue(value));
   return value as string;
 }
 
 /** Checks a table prefix: it ends up inside table identifiers, so only a safe alphabet. */
 export function checkTablePrefix(value: unknown): string {
   if (value === '') return value;
-  if (typeof value !== 'string' || !IDENTIFIER.test(value) || value.length > MAX_TABLE_PREFIX_LENGTH) {
-    throw new InvalidConfigurationError(
+  if (
+    typeof value !== 'string' ||
+    !IDENTIFIER.test(value) ||
+    value.length > MAX_TABLE_PREFIX_LENGTH
+  ) {
+    throw new InvalidInputError(
       'tablePrefix',
       `'' or letters, digits and _ (not starting with a digit), at most ${MAX_TABLE_PREFIX_LENGTH} characters`,
       describeValue(value),
@@ -84,7 +88,11 @@ export function checkTablePrefix(value: unknown): string {
 /** Checks a schema name (a plain PostgreSQL identifier of at most 63 characters). */
 export function checkSchema(value: unknown): string {
   if (typeof value !== 'string' || !IDENTIFIER.test(value) || value.length > 63) {
-    throw new InvalidConfigurationError('schema', 'letters, digits and _ (not starting with a digit), at most 63 characters', describeValue(value));
+    throw new InvalidInputError(
+      'schema',
+      'letters, digits and _ (not starting with a digit), at most 63 characters',
+      describeValue(value),
+    );
   }
   return value;
 }
@@ -93,7 +101,11 @@ export function checkSchema(value: unknown): string {
 export function checkMaxStateBytes(value: unknown): number {
   if (value === undefined) return DEFAULT_MAX_STATE_BYTES;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new InvalidConfigurationError('maxStateBytes', 'a positive whole number of bytes', describeValue(value));
+    throw new InvalidInputError(
+      'maxStateBytes',
+      'a positive whole number of bytes',
+      describeValue(value),
+    );
   }
   return value;
 }
@@ -101,7 +113,8 @@ export function checkMaxStateBytes(value: unknown): number {
 /** Checks `streamsFilter`. */
 export function checkStreamsFilter(value: unknown): readonly string[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value)) throw new InvalidConfigurationError('streamsFilter', 'an array of stream names', describeValue(value));
+  if (!Array.isArray(value))
+    throw new InvalidInputError('streamsFilter', 'an array of stream names', describeValue(value));
   value.forEach((name, i) => checkName(`streamsFilter[${i}]`, name));
   return value as string[];
 }

@@ -15,7 +15,11 @@ export interface WriteOptions {
 /** The part of the backend a writer needs; keeps the writer testable and the backend private. */
 export interface StateWriteTarget {
   prepare(message: unknown): PreparedStateMessage;
-  write(writer: StateWriterKey, states: readonly PreparedStateMessage[], options: WriteOptions): Promise<void>;
+  write(
+    writer: StateWriterKey,
+    states: readonly PreparedStateMessage[],
+    options: WriteOptions,
+  ): Promise<void>;
 }
 
 /** Whose state a writer writes. */
@@ -63,8 +67,9 @@ export class SqlStateWriter extends StateProvider {
   /**
    * Validates every message, then stores them all in one statement: all or none. When several
    * messages are for the same stream, the last one wins, as if written one after the other.
+   * Returns the number of rows written (one per distinct stream).
    */
-  async writeStates(messages: Iterable<unknown>, options: WriteOptions = {}): Promise<void> {
+  async writeStates(messages: Iterable<unknown>, options: WriteOptions = {}): Promise<number> {
     const prepared = new Map<string, PreparedStateMessage>();
     for (const message of messages) {
       const state = this.target.prepare(message);
@@ -72,12 +77,13 @@ export class SqlStateWriter extends StateProvider {
       prepared.delete(id); // keep the order of last writes
       prepared.set(id, state);
     }
-    if (prepared.size === 0) return;
+    if (prepared.size === 0) return 0;
     await this.target.write(this.key, [...prepared.values()], options);
     for (const [id, state] of prepared) {
       this.latest.delete(id);
       this.latest.set(id, state.message);
     }
+    return prepared.size;
   }
 
   /** The last message this writer stored for each stream (and GLOBAL / LEGACY). */

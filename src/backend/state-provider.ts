@@ -1,4 +1,4 @@
-import { InvalidConfigurationError, StateNotFoundError } from '../errors';
+import { InvalidInputError, StateNotFoundError } from '../errors';
 import { toStateInputFileText } from '../protocol/state-file';
 import type { AirbyteStateMessage, AirbyteStreamState } from '../protocol/types';
 import { validateStateMessage } from '../protocol/validate';
@@ -36,27 +36,42 @@ export abstract class StateProvider {
 
   /** The LEGACY state message, if any. */
   get legacyState(): AirbyteStateMessage | undefined {
-    return this.stateMessageArtifacts.find((message) => message.type !== 'GLOBAL' && message.type !== 'STREAM');
+    return this.stateMessageArtifacts.find(
+      (message) => message.type !== 'GLOBAL' && message.type !== 'STREAM',
+    );
   }
 
   /**
    * The whole STREAM state message of one stream. When none exists: returns `notFound`, or with
    * the default `'raise'` throws {@link StateNotFoundError} listing the streams that do exist.
-   * A bare name that exists in several namespaces throws {@link InvalidConfigurationError}.
+   * A bare name that exists in several namespaces throws {@link InvalidInputError}.
    */
   getStreamState(stream: StreamRef, notFound?: 'raise'): AirbyteStateMessage;
-  getStreamState<T extends AirbyteStateMessage | null | undefined>(stream: StreamRef, notFound: T): AirbyteStateMessage | T;
-  getStreamState(stream: StreamRef, notFound: AirbyteStateMessage | null | undefined | 'raise' = 'raise'): AirbyteStateMessage | null | undefined {
+  getStreamState<T extends AirbyteStateMessage | null | undefined>(
+    stream: StreamRef,
+    notFound: T,
+  ): AirbyteStateMessage | T;
+  getStreamState(
+    stream: StreamRef,
+    notFound: AirbyteStateMessage | null | undefined | 'raise' = 'raise',
+  ): AirbyteStateMessage | null | undefined {
     const name = typeof stream === 'string' ? stream : stream.name;
     const matches = this.stateMessageArtifacts.filter(
       (message) =>
         message.type === 'STREAM' &&
         message.stream?.stream_descriptor.name === name &&
-        (typeof stream === 'string' || (message.stream.stream_descriptor.namespace ?? '') === (stream.namespace ?? '')),
+        (typeof stream === 'string' ||
+          (message.stream.stream_descriptor.namespace ?? '') === (stream.namespace ?? '')),
     );
     if (matches.length > 1) {
-      const namespaces = matches.map((m) => JSON.stringify(m.stream?.stream_descriptor.namespace ?? null)).join(', ');
-      throw new InvalidConfigurationError('stream', `{ name, namespace } because "${name}" has state in several namespaces (${namespaces})`, `the bare name "${name}"`);
+      const namespaces = matches
+        .map((m) => JSON.stringify(m.stream?.stream_descriptor.namespace ?? null))
+        .join(', ');
+      throw new InvalidInputError(
+        'stream',
+        `{ name, namespace } because "${name}" has state in several namespaces (${namespaces})`,
+        `the bare name "${name}"`,
+      );
     }
     if (matches[0]) return matches[0];
     if (notFound !== 'raise') return notFound;

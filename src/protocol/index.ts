@@ -1,5 +1,11 @@
 export * from './types';
 export { DEFAULT_MAX_STATE_BYTES, MAX_NAME_BYTES, MAX_TABLE_PREFIX_LENGTH } from './limits';
-export { validateStateMessage, prepareStateMessage, nameProblem } from './validate';
-export type { ValidateOptions, PreparedStateMessage } from './validate';
+export {
+  validateStateMessage,
+  prepareStateMessage,
+  nameProblem,
+  findJsonProblem,
+  isPlainObject,
+} from './validate';
+export type { ValidateOptions, PreparedStateMessage, JsonProblem } from './validate';
 export { toStateInputFileText, parseStateInputFileText } from './state-file';

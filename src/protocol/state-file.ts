@@ -16,12 +16,19 @@ export function toStateInputFileText(messages: Iterable<AirbyteStateMessage>): s
  * Parses a `--state` file (a JSON array of state messages, or one message) and validates each
  * message. Throws {@link InvalidStateMessageError} for non-JSON text or any invalid message.
  */
-export function parseStateInputFileText(text: string, options: ValidateOptions = {}): AirbyteStateMessage[] {
+export function parseStateInputFileText(
+  text: string,
+  options: ValidateOptions = {},
+): AirbyteStateMessage[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new InvalidStateMessageError('$', 'JSON text (an array of state messages)', `text that is not JSON (${(error as Error).message})`);
+    throw new InvalidStateMessageError(
+      '$',
+      'JSON text (an array of state messages)',
+      `text that is not JSON (${(error as Error).message})`,
+    );
   }
   if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) parsed = [parsed];
   if (!Array.isArray(parsed)) {
@@ -32,7 +39,11 @@ export function parseStateInputFileText(text: string, options: ValidateOptions =
       return validateStateMessage(item, options);
     } catch (error) {
       if (error instanceof InvalidStateMessageError) {
-        throw new InvalidStateMessageError(error.path.replace(/^\$/, `$[${i}]`), error.expected, error.received);
+        throw new InvalidStateMessageError(
+          error.path.replace(/^\$/, `$[${i}]`),
+          error.expected,
+          error.received,
+        );
       }
       throw error;
     }

@@ -31,14 +31,20 @@ export interface PreparedStateMessage {
  * it survives storage unchanged, and returns it typed. Unknown keys and PyAirbyte's `null`s are
  * accepted. Throws {@link InvalidStateMessageError} naming the first wrong field.
  */
-export function validateStateMessage(value: unknown, options: ValidateOptions = {}): AirbyteStateMessage {
+export function validateStateMessage(
+  value: unknown,
+  options: ValidateOptions = {},
+): AirbyteStateMessage {
   return prepareStateMessage(value, options).message;
 }
 
 /** Validates like {@link validateStateMessage} and also computes the row key and JSON text once. */
-export function prepareStateMessage(value: unknown, options: ValidateOptions = {}): PreparedStateMessage {
+export function prepareStateMessage(
+  value: unknown,
+  options: ValidateOptions = {},
+): PreparedStateMessage {
   const message = expectObject(value, '$', 'a JSON object (an Airbyte state message)');
-  assertJson(message, '$', 0);
+  assertJson(message);
   const type = checkType(message.type);
   let streamName: string;
   let namespace = '';
@@ -61,7 +67,7 @@ export function prepareStateMessage(value: unknown, options: ValidateOptions = {
   if (bytes > maxBytes) {
     throw new InvalidStateMessageError('$', `at most ${maxBytes} bytes of JSON`, `${bytes} bytes`);
   }
-  return { message: message as AirbyteStateMessage, type, streamName, namespace, json };
+  return { message: message, type, streamName, namespace, json };
 }
 
 /**
@@ -74,7 +80,8 @@ export function nameProblem(value: unknown, allowEmpty = false): string | undefi
   if (value === '' && !allowEmpty) return 'a non-empty string';
   if (value.includes('\u0000')) return 'a string without NUL characters';
   if (!value.isWellFormed()) return 'a well-formed Unicode string (no lone surrogates)';
-  if (Buffer.byteLength(value, 'utf8') > MAX_NAME_BYTES) return `a string of at most ${MAX_NAME_BYTES} UTF-8 bytes`;
+  if (Buffer.byteLength(value, 'utf8') > MAX_NAME_BYTES)
+    return `a string of at most ${MAX_NAME_BYTES} UTF-8 bytes`;
   return undefined;
 }
 
@@ -84,16 +91,29 @@ const TYPES: readonly string[] = ['STREAM', 'GLOBAL', 'LEGACY'];
 function checkType(value: unknown): AirbyteStateType {
   if (value === undefined || value === null) return 'LEGACY';
   if (typeof value === 'string' && TYPES.includes(value)) return value as AirbyteStateType;
-  throw new InvalidStateMessageError('$.type', '"STREAM", "GLOBAL", "LEGACY" or absent', describeValue(value));
+  throw new InvalidStateMessageError(
+    '$.type',
+    '"STREAM", "GLOBAL", "LEGACY" or absent',
+    describeValue(value),
+  );
 }
 
 /** Validates an AirbyteStreamState and returns its key. */
 function checkStreamState(value: unknown, path: string): { name: string; namespace: string } {
   const stream = expectObject(value, path, 'a JSON object with a stream_descriptor');
-  const descriptor = expectObject(stream.stream_descriptor, `${path}.stream_descriptor`, 'a JSON object with a name');
+  const descriptor = expectObject(
+    stream.stream_descriptor,
+    `${path}.stream_descriptor`,
+    'a JSON object with a name',
+  );
   const name = descriptor.name;
   const nameIssue = nameProblem(name);
-  if (nameIssue) throw new InvalidStateMessageError(`${path}.stream_descriptor.name`, nameIssue, describeValue(name));
+  if (nameIssue)
+    throw new InvalidStateMessageError(
+      `${path}.stream_descriptor.name`,
+      nameIssue,
+      describeValue(name),
+    );
   if (GLOBAL_STATE_STREAM_NAMES.includes(name as string)) {
     throw new InvalidStateMessageError(
       `${path}.stream_descriptor.name`,
@@ -104,7 +124,12 @@ function checkStreamState(value: unknown, path: string): { name: string; namespa
   const namespace = descriptor.namespace;
   if (namespace !== undefined && namespace !== null) {
     const issue = nameProblem(namespace, true);
-    if (issue) throw new InvalidStateMessageError(`${path}.stream_descriptor.namespace`, `${issue} or null`, describeValue(namespace));
+    if (issue)
+      throw new InvalidStateMessageError(
+        `${path}.stream_descriptor.namespace`,
+        `${issue} or null`,
+        describeValue(namespace),
+      );
   }
   optionalObject(stream.stream_state, `${path}.stream_state`);
   return { name: name as string, namespace: (namespace as string | null | undefined) ?? '' };
@@ -115,14 +140,22 @@ function checkGlobalState(value: unknown): void {
   optionalObject(global.shared_state, '$.global.shared_state');
   const states = global.stream_states;
   if (!Array.isArray(states)) {
-    throw new InvalidStateMessageError('$.global.stream_states', 'an array of stream states', describeValue(states));
+    throw new InvalidStateMessageError(
+      '$.global.stream_states',
+      'an array of stream states',
+      describeValue(states),
+    );
   }
   const seen = new Set<string>();
   states.forEach((state, i) => {
     const key = checkStreamState(state, `$.global.stream_states[${i}]`);
     const id = JSON.stringify([key.namespace, key.name]);
     if (seen.has(id)) {
-      throw new InvalidStateMessageError(`$.global.stream_states[${i}]`, 'each stream at most once', `a second state for "${key.name}"`);
+      throw new InvalidStateMessageError(
+        `$.global.stream_states[${i}]`,
+        'each stream at most once',
+        `a second state for "${key.name}"`,
+      );
     }
     seen.add(id);
   });
@@ -132,20 +165,26 @@ function checkStats(value: unknown, path: string): void {
   const stats = optionalObject(value, path);
   const count = stats?.recordCount;
   if (count !== undefined && count !== null && !(typeof count === 'number' && count >= 0)) {
-    throw new InvalidStateMessageError(`${path}.recordCount`, 'a non-negative number or null', describeValue(count));
+    throw new InvalidStateMessageError(
+      `${path}.recordCount`,
+      'a non-negative number or null',
+      describeValue(count),
+    );
   }
 }
 
 type Obj = Record<string, unknown>;
 
-function isPlainObject(value: unknown): value is Obj {
+/** True for `{}`-style objects (not arrays, not class instances). */
+export function isPlainObject(value: unknown): value is Obj {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
 function expectObject(value: unknown, path: string, expected: string): Obj {
-  if (!isPlainObject(value)) throw new InvalidStateMessageError(path, expected, describeValue(value));
+  if (!isPlainObject(value))
+    throw new InvalidStateMessageError(path, expected, describeValue(value));
   return value;
 }
 
@@ -154,41 +193,68 @@ function optionalObject(value: unknown, path: string): Obj | undefined {
   return expectObject(value, path, 'a JSON object or null');
 }
 
+/** Where a value stops being plain JSON, and what was expected there. */
+export interface JsonProblem {
+  readonly path: string;
+  readonly expected: string;
+  readonly received: string;
+}
+
 /**
- * Rejects anything `JSON.stringify` would silently change: NaN and Infinity (become null),
- * class instances such as Date (become strings), undefined in arrays, functions, bigints, and
- * cycles (caught by the depth bound). Undefined object properties are allowed: they mean absent.
+ * Finds the first part of `value` that `JSON.stringify` would silently change: NaN and Infinity
+ * (become null), class instances such as Date (become strings), undefined in arrays, functions,
+ * bigints, and cycles (caught by the depth bound). Undefined object properties are allowed:
+ * they mean absent.
  */
-function assertJson(value: unknown, path: string, depth: number): void {
+export function findJsonProblem(value: unknown, path = '$', depth = 0): JsonProblem | undefined {
   if (depth > MAX_DEPTH) {
-    throw new InvalidStateMessageError(path, `JSON nested at most ${MAX_DEPTH} levels deep (and no cycles)`, 'deeper nesting');
+    return {
+      path,
+      expected: `JSON nested at most ${MAX_DEPTH} levels deep (and no cycles)`,
+      received: 'deeper nesting',
+    };
   }
   switch (typeof value) {
     case 'string':
     case 'boolean':
-      return;
+      return undefined;
     case 'number':
-      if (!Number.isFinite(value)) throw new InvalidStateMessageError(path, 'a finite number', String(value));
-      return;
+      return Number.isFinite(value)
+        ? undefined
+        : { path, expected: 'a finite number', received: String(value) };
     case 'object':
-      if (value === null) return;
+      if (value === null) return undefined;
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
           const item: unknown = value[i];
-          if (item === undefined) throw new InvalidStateMessageError(`${path}[${i}]`, 'a JSON value', 'undefined (or a hole)');
-          assertJson(item, `${path}[${i}]`, depth + 1);
+          if (item === undefined)
+            return {
+              path: `${path}[${i}]`,
+              expected: 'a JSON value',
+              received: 'undefined (or a hole)',
+            };
+          const problem = findJsonProblem(item, `${path}[${i}]`, depth + 1);
+          if (problem) return problem;
         }
-        return;
+        return undefined;
       }
-      if (!isPlainObject(value)) throw new InvalidStateMessageError(path, 'a JSON value', describeValue(value));
+      if (!isPlainObject(value))
+        return { path, expected: 'a JSON value', received: describeValue(value) };
       for (const key of Object.keys(value)) {
         const item = value[key];
-        if (item !== undefined) assertJson(item, `${path}.${key}`, depth + 1);
+        const problem =
+          item === undefined ? undefined : findJsonProblem(item, `${path}.${key}`, depth + 1);
+        if (problem) return problem;
       }
-      return;
+      return undefined;
     case 'undefined':
-      throw new InvalidStateMessageError(path, 'a JSON value', 'undefined');
+      return { path, expected: 'a JSON value', received: 'undefined' };
     default:
-      throw new InvalidStateMessageError(path, 'a JSON value', describeValue(value));
+      return { path, expected: 'a JSON value', received: describeValue(value) };
   }
+}
+
+function assertJson(value: unknown): void {
+  const problem = findJsonProblem(value);
+  if (problem) throw new InvalidStateMessageError(problem.path, problem.expected, problem.received);
 }
