@@ -4,8 +4,19 @@
  */
 export * from './protocol';
 export * from './errors';
-export { CacheStreamState, DestinationStreamState, syncStateEntities } from './entities';
-export type { ICacheStreamState, IDestinationStreamState } from './entities';
+export {
+  CacheStreamState,
+  DestinationStreamState,
+  SyncCheckpoint,
+  SyncConnection,
+  syncStateEntities,
+} from './entities';
+export type {
+  ICacheStreamState,
+  IDestinationStreamState,
+  ISyncCheckpoint,
+  ISyncConnection,
+} from './entities';
 export { SqlStateBackend } from './backend/sql-state-backend';
 export { SqlStateWriter } from './backend/sql-state-writer';
 export type { WriteOptions } from './backend/sql-state-writer';
@@ -13,6 +24,24 @@ export { StateProvider, StaticInputState } from './backend/state-provider';
 export type { StreamRef } from './backend/state-provider';
 export { JoinedStateProvider } from './backend/joined-state-provider';
 export { DEFAULT_SCHEMA } from './backend/options';
-export type { ConnectOptions, SqlStateBackendOptions, StateProviderOptions, StateWriterOptions } from './backend/options';
+export type {
+  ConnectOptions,
+  SqlStateBackendOptions,
+  StateProviderOptions,
+  StateWriterOptions,
+} from './backend/options';
 export type { SqlExecutor } from './backend/sql/executor';
 export { MIGRATIONS_TABLE, runMigrations } from './backend/migrations/run-migrations';
+export { SyncStatePlugin, SYNC_STATE_PLUGIN_NAME } from './plugin';
+export type { SyncStatePluginOptions } from './plugin';
+export { commitBatch } from './sync/commit-batch';
+export { startSync } from './sync/start-sync';
+export { getStateSnapshot } from './sync/state-snapshot';
+export type * from './sync/types';
+export { getSyncState, startSyncWorkflow, SyncAlreadyRunningError } from './client/sync-workflows';
+export type { StartSyncWorkflowOptions } from './client/sync-workflows';
+export { readSyncProgress } from './sync/read-progress';
+export {
+  registerSyncSearchAttributes,
+  syncSearchAttributesRegistered,
+} from './client/search-attributes';

@@ -1,5 +1,5 @@
-import { MikroORM } from '@mikro-orm/postgresql';
-import { describeValue, InvalidConfigurationError } from '../errors';
+import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { describeValue, InvalidInputError } from '../errors';
 import { syncStateEntities } from '../entities';
 import { type PreparedStateMessage, prepareStateMessage } from '../protocol/validate';
 import { runMigrations } from './migrations/run-migrations';
@@ -15,7 +15,7 @@ import {
   type StateProviderOptions,
   type StateWriterOptions,
 } from './options';
-import { type SqlExecutor, type StateTables, stateTables } from './sql/executor';
+import { type StateTables, stateTables } from './sql/executor';
 import { selectStates } from './sql/select-states';
 import { upsertCacheStates } from './sql/upsert-cache-states';
 import { upsertDestinationStates } from './sql/upsert-destination-states';
@@ -59,12 +59,16 @@ export class SqlStateBackend {
   /** Opens a PostgreSQL connection pool, migrates the state tables, and returns a backend that owns the pool. */
   static async connect(options: ConnectOptions): Promise<SqlStateBackend> {
     if (typeof options?.url !== 'string' || !/^postgres(ql)?:\/\//.test(options.url)) {
-      throw new InvalidConfigurationError('url', 'a postgres:// or postgresql:// URL', options?.url === undefined ? 'nothing' : 'another value');
+      throw new InvalidInputError(
+        'url',
+        'a postgres:// or postgresql:// URL',
+        options?.url === undefined ? 'nothing' : 'another value',
+      );
     }
     const schema = checkSchema(options.schema ?? DEFAULT_SCHEMA);
     const poolSize = options.poolSize ?? 10;
     if (!Number.isInteger(poolSize) || poolSize < 1) {
-      throw new InvalidConfigurationError('poolSize', 'a positive whole number', describeValue(poolSize));
+      throw new InvalidInputError('poolSize', 'a positive whole number', describeValue(poolSize));
     }
     const orm = await MikroORM.init({
       clientUrl: options.url,
@@ -102,7 +106,10 @@ export class SqlStateBackend {
   getStateWriter(sourceName: string, options: StateWriterOptions = {}): SqlStateWriter {
     const key: StateWriterKey = {
       sourceName: checkName('sourceName', sourceName),
-      destinationName: options.destinationName === undefined ? undefined : checkName('destinationName', options.destinationName),
+      destinationName:
+        options.destinationName === undefined
+          ? undefined
+          : checkName('destinationName', options.destinationName),
       tablePrefix: checkTablePrefix(options.tablePrefix ?? this.tablePrefix),
     };
     return new SqlStateWriter(
@@ -118,14 +125,25 @@ export class SqlStateBackend {
    * The stored state of `sourceName` (PyAirbyte's `get_state_provider`), filtered in SQL by
    * source, destination, table prefix and streams, in any combination.
    */
-  async getStateProvider(sourceName: string, options: StateProviderOptions = {}): Promise<StateProvider> {
+  async getStateProvider(
+    sourceName: string,
+    options: StateProviderOptions = {},
+  ): Promise<StateProvider> {
     const selection = {
       sourceName: checkName('sourceName', sourceName),
-      destinationName: options.destinationName === undefined ? undefined : checkName('destinationName', options.destinationName),
+      destinationName:
+        options.destinationName === undefined
+          ? undefined
+          : checkName('destinationName', options.destinationName),
       tablePrefix: checkTablePrefix(options.tablePrefix ?? this.tablePrefix),
       streams: checkStreamsFilter(options.streamsFilter),
     };
-    const cacheKey = JSON.stringify([selection.sourceName, selection.destinationName ?? null, selection.tablePrefix, selection.streams ?? null]);
+    const cacheKey = JSON.stringify([
+      selection.sourceName,
+      selection.destinationName ?? null,
+      selection.tablePrefix,
+      selection.streams ?? null,
+    ]);
     if (options.refresh === false) {
       const cached = this.snapshots.get(cacheKey);
       if (cached) return cached;
@@ -133,7 +151,8 @@ export class SqlStateBackend {
     await this.migrate();
     const db = options.em ?? this.fork();
     const rows = await selectStates(db, this.tables, selection);
-    const table = selection.destinationName === undefined ? '_airbyte_state' : '_airbyte_destination_state';
+    const table =
+      selection.destinationName === undefined ? '_airbyte_state' : '_airbyte_destination_state';
     const provider = new StoredStateProvider(rows.map((row) => parseStoredState(row, table)));
     this.snapshots.set(cacheKey, provider);
     return provider;
@@ -146,7 +165,7 @@ export class SqlStateBackend {
   }
 
   /** A fresh EntityManager for one call: no shared context, no identity map that grows. */
-  private fork(): SqlExecutor {
+  fork(): EntityManager {
     return this.orm.em.fork();
   }
 
@@ -154,21 +173,38 @@ export class SqlStateBackend {
     return prepareStateMessage(message, { maxBytes: this.maxStateBytes });
   }
 
-  private async write(key: StateWriterKey, states: readonly PreparedStateMessage[], options: WriteOptions): Promise<void> {
+  private async write(
+    key: StateWriterKey,
+    states: readonly PreparedStateMessage[],
+    options: WriteOptions,
+  ): Promise<void> {
     await this.migrate();
     const db = options.em ?? this.fork();
     if (key.destinationName === undefined) {
       await upsertCacheStates(
         db,
         this.tables,
-        states.map((s) => ({ sourceName: key.sourceName, streamName: s.streamName, namespace: s.namespace, tableName: key.tablePrefix + s.streamName, json: s.json })),
+        states.map((s) => ({
+          sourceName: key.sourceName,
+          streamName: s.streamName,
+          namespace: s.namespace,
+          tableName: key.tablePrefix + s.streamName,
+          json: s.json,
+        })),
       );
     } else {
       const destinationName = key.destinationName;
       await upsertDestinationStates(
         db,
         this.tables,
-        states.map((s) => ({ destinationName, sourceName: key.sourceName, tablePrefix: key.tablePrefix, namespace: s.namespace, streamName: s.streamName, json: s.json })),
+        states.map((s) => ({
+          destinationName,
+          sourceName: key.sourceName,
+          tablePrefix: key.tablePrefix,
+          namespace: s.namespace,
+          streamName: s.streamName,
+          json: s.json,
+        })),
       );
     }
     this.forgetSnapshots(key.sourceName);

@@ -15,14 +15,22 @@ export function parseStoredState(row: StoredStateRow, table: string): AirbyteSta
   try {
     value = JSON.parse(row.state_json ?? 'null');
   } catch {
-    throw new InvalidStateMessageError(`${where}.state_json`, 'JSON text of a state message', 'text that is not JSON');
+    throw new InvalidStateMessageError(
+      `${where}.state_json`,
+      'JSON text of a state message',
+      'text that is not JSON',
+    );
   }
   try {
     // No size bound on read: a message that was accepted once must stay readable.
     return prepareStateMessage(value, { maxBytes: Number.POSITIVE_INFINITY }).message;
   } catch (error) {
     if (!(error instanceof InvalidStateMessageError)) throw error;
-    throw new InvalidStateMessageError(`${where}.state_json ${error.path}`, error.expected, error.received);
+    throw new InvalidStateMessageError(
+      `${where}.state_json ${error.path}`,
+      error.expected,
+      error.received,
+    );
   }
 }
 

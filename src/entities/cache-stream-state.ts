@@ -13,7 +13,12 @@ export const CacheStreamState = defineEntity({
     /** The source (connector) name. */
     sourceName: p.string().primary().fieldName('source_name').columnType('varchar'),
     /** The stream's namespace, `''` when it has none. Added by temporal-sync-state. */
-    streamNamespace: p.string().primary().fieldName('stream_namespace').columnType('varchar').default(''),
+    streamNamespace: p
+      .string()
+      .primary()
+      .fieldName('stream_namespace')
+      .columnType('varchar')
+      .default(''),
     /** `table_prefix + stream_name`, as PyAirbyte names its cache tables. */
     tableName: p.string().primary().fieldName('table_name').columnType('varchar'),
     /** The stream name, or `_GLOBAL` / `_LEGACY`. */
@@ -21,7 +26,12 @@ export const CacheStreamState = defineEntity({
     /** The whole state message as JSON text. */
     stateJson: p.string().fieldName('state_json').columnType('varchar').nullable(),
     /** When the row was written, from the database clock. */
-    lastUpdated: p.datetime().fieldName('last_updated').columnType('timestamptz').nullable().defaultRaw('clock_timestamp()'),
+    lastUpdated: p
+      .datetime()
+      .fieldName('last_updated')
+      .columnType('timestamptz')
+      .nullable()
+      .defaultRaw('clock_timestamp()'),
   },
 });
 

@@ -16,13 +16,23 @@ export const DestinationStreamState = defineEntity({
     /** The table prefix of the writer, `''` for none. Added by temporal-sync-state. */
     tablePrefix: p.string().primary().fieldName('table_prefix').columnType('varchar').default(''),
     /** The stream's namespace, `''` when it has none. Added by temporal-sync-state. */
-    streamNamespace: p.string().primary().fieldName('stream_namespace').columnType('varchar').default(''),
+    streamNamespace: p
+      .string()
+      .primary()
+      .fieldName('stream_namespace')
+      .columnType('varchar')
+      .default(''),
     /** The stream name, or `_GLOBAL` / `_LEGACY`. */
     streamName: p.string().primary().fieldName('stream_name').columnType('varchar'),
     /** The whole state message as JSON text. */
     stateJson: p.string().fieldName('state_json').columnType('varchar').nullable(),
     /** When the row was written, from the database clock. */
-    lastUpdated: p.datetime().fieldName('last_updated').columnType('timestamptz').nullable().defaultRaw('clock_timestamp()'),
+    lastUpdated: p
+      .datetime()
+      .fieldName('last_updated')
+      .columnType('timestamptz')
+      .nullable()
+      .defaultRaw('clock_timestamp()'),
   },
 });
 

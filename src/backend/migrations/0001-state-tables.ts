@@ -24,16 +24,30 @@ export function stateTablesMigration(schema: string): MigrationObject['class'] {
         state_json varchar, last_updated timestamptz,
         primary key (destination_name, source_name, stream_name))`);
 
-      this.addSql(`alter table ${cache} add column if not exists stream_namespace varchar not null default ''`);
+      this.addSql(
+        `alter table ${cache} add column if not exists stream_namespace varchar not null default ''`,
+      );
       // A primary key column cannot hold NULL; PyAirbyte always sets it, so this is defensive.
       this.addSql(`update ${cache} set source_name = '' where source_name is null`);
       this.addSql(`alter table ${cache} alter column source_name set not null`);
       this.addSql(`alter table ${cache} alter column last_updated set default clock_timestamp()`);
-      this.addSql(replacePrimaryKey(cache, '_airbyte_state_pkey', ['source_name', 'stream_namespace', 'table_name']));
+      this.addSql(
+        replacePrimaryKey(cache, '_airbyte_state_pkey', [
+          'source_name',
+          'stream_namespace',
+          'table_name',
+        ]),
+      );
 
-      this.addSql(`alter table ${destination} add column if not exists table_prefix varchar not null default ''`);
-      this.addSql(`alter table ${destination} add column if not exists stream_namespace varchar not null default ''`);
-      this.addSql(`alter table ${destination} alter column last_updated set default clock_timestamp()`);
+      this.addSql(
+        `alter table ${destination} add column if not exists table_prefix varchar not null default ''`,
+      );
+      this.addSql(
+        `alter table ${destination} add column if not exists stream_namespace varchar not null default ''`,
+      );
+      this.addSql(
+        `alter table ${destination} alter column last_updated set default clock_timestamp()`,
+      );
       this.addSql(
         replacePrimaryKey(destination, '_airbyte_destination_state_pkey', [
           'destination_name',

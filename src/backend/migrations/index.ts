@@ -1,10 +1,14 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { stateTablesMigration } from './0001-state-tables';
+import { syncCheckpointsMigration } from './0002-sync-checkpoints';
 
 /**
  * The shipped migrations, in order, for the state tables in `schema`. Names are stored in the
  * schema's `_sync_state_migrations` table; never rename one that has shipped.
  */
 export function syncStateMigrations(schema: string): MigrationObject[] {
-  return [{ name: '0001-state-tables', class: stateTablesMigration(schema) }];
+  return [
+    { name: '0001-state-tables', class: stateTablesMigration(schema) },
+    { name: '0002-sync-checkpoints', class: syncCheckpointsMigration(schema) },
+  ];
 }

@@ -15,8 +15,12 @@ export const MIGRATIONS_TABLE = '_sync_state_migrations';
 export async function runMigrations(orm: MikroORM, schema: string): Promise<string[]> {
   const em = orm.em.fork() as EntityManager;
   return em.transactional(async (tx) => {
-    await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [`temporal-sync-state:${schema}`]);
+    await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [
+      `temporal-sync-state:${schema}`,
+    ]);
     const migrator = new Migrator(withOwnMigrationsOptions(tx, schema));
+    // MikroORM types a transaction as `any`; it is the knex transaction of `tx`.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
     const ran = await migrator.up({ transaction: tx.getTransactionContext() });
     return ran.map((migration) => migration.name);
   });
@@ -44,17 +48,23 @@ function withOwnMigrationsOptions(em: EntityManager, schema: string): EntityMana
     get(target, prop) {
       if (prop === 'get') {
         return (key: string, fallback?: unknown) =>
-          key === 'migrations' ? options : (target.get as (k: string, f?: unknown) => unknown)(key, fallback);
+          key === 'migrations'
+            ? options
+            : (target.get as (k: string, f?: unknown) => unknown)(key, fallback);
       }
       const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
     },
   });
   return new Proxy(em, {
     get(target, prop) {
       if (prop === 'config') return view;
       const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
     },
   });
 }

@@ -25,10 +25,20 @@ export interface StateTables {
   readonly cache: string;
   /** `_airbyte_destination_state`. */
   readonly destination: string;
+  /** `_sync_state_connections`. */
+  readonly connections: string;
+  /** `_sync_state_checkpoints`. */
+  readonly checkpoints: string;
 }
 
 /** Names of the state tables in `schema`. */
 export function stateTables(schema: string): StateTables {
   const s = quoteIdent(schema);
-  return { schema, cache: `${s}."_airbyte_state"`, destination: `${s}."_airbyte_destination_state"` };
+  return {
+    schema,
+    cache: `${s}."_airbyte_state"`,
+    destination: `${s}."_airbyte_destination_state"`,
+    connections: `${s}."_sync_state_connections"`,
+    checkpoints: `${s}."_sync_state_checkpoints"`,
+  };
 }

@@ -23,7 +23,11 @@ export interface StoredStateRow {
  * by table prefix (cache rows whose `table_name` is `prefix + stream_name`, as PyAirbyte names
  * them; destination rows by their `table_prefix`), and by stream.
  */
-export async function selectStates(db: SqlExecutor, tables: StateTables, selection: StateSelection): Promise<StoredStateRow[]> {
+export async function selectStates(
+  db: SqlExecutor,
+  tables: StateTables,
+  selection: StateSelection,
+): Promise<StoredStateRow[]> {
   const params: unknown[] = [];
   let where: string;
   let from: string;

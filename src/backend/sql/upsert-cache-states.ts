@@ -14,7 +14,11 @@ export interface CacheStateRow {
  * same key, with no moment at which the stream has no state (PyAirbyte deletes, commits, then
  * inserts). `last_updated` comes from the database clock. Keys must be unique within `rows`.
  */
-export async function upsertCacheStates(db: SqlExecutor, tables: StateTables, rows: readonly CacheStateRow[]): Promise<void> {
+export async function upsertCacheStates(
+  db: SqlExecutor,
+  tables: StateTables,
+  rows: readonly CacheStateRow[],
+): Promise<void> {
   if (rows.length === 0) return;
   const params: unknown[] = [];
   const values = rows.map((row) => {

@@ -22,7 +22,14 @@ export async function upsertDestinationStates(
   if (rows.length === 0) return;
   const params: unknown[] = [];
   const values = rows.map((row) => {
-    params.push(row.destinationName, row.sourceName, row.tablePrefix, row.namespace, row.streamName, row.json);
+    params.push(
+      row.destinationName,
+      row.sourceName,
+      row.tablePrefix,
+      row.namespace,
+      row.streamName,
+      row.json,
+    );
     return '(?, ?, ?, ?, ?, ?, clock_timestamp())';
   });
   await db.execute(

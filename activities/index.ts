@@ -1,0 +1,5 @@
+/** Temporal activities of temporal-sync-state (the `temporal-sync-state/activities` entry). */
+export { createStateActivities } from './create-state-activities';
+export type { BackendSource, StateActivities } from './create-state-activities';
+export { asActivity } from './as-activity';
+export { prefixActivities } from './prefix-activities';

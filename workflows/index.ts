@@ -1,0 +1,30 @@
+/**
+ * Workflow-side helpers of temporal-sync-state (the `temporal-sync-state/workflow` entry).
+ * Sandbox-safe: imports only `@temporalio/workflow` and types.
+ */
+export {
+  getSyncStateQuery,
+  SYNC_STATE_QUERY_NAME,
+  syncSearchAttributes,
+  syncWorkflowId,
+} from './definitions';
+export {
+  DEFAULT_STATE_ACTIVITY_OPTIONS,
+  NON_RETRYABLE_ERROR_TYPES,
+  proxyStateActivities,
+} from './state-activities';
+export type { StateActivityOptions } from './state-activities';
+export { SyncSession } from './sync-session';
+export { sortMessages, stateFileText } from './state-file-text';
+export type { CheckpointInput, SyncSessionOptions } from './sync-session';
+export { continueSyncAsNew } from './continue-as-new';
+export type * from '../src/sync/types';
+export type {
+  AirbyteStateMessage,
+  AirbyteStreamState,
+  AirbyteGlobalState,
+  StreamDescriptor,
+  JsonObject,
+  JsonValue,
+} from '../src/protocol/types';
+export type { StateActivities } from '../activities/create-state-activities';
