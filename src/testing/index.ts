@@ -16,3 +16,5 @@ export type {
 } from './embedded-postgres';
 export { resolveTemporalCli, createTestTemporalEnv } from './temporal-cli';
 export type { ResolveTemporalCliOptions } from './temporal-cli';
+export { startDevServer } from './dev-server';
+export type { DevServer, DevServerOptions } from './dev-server';

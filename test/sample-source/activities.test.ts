@@ -68,7 +68,7 @@ describe('readSourceBatch', () => {
       runAttempt(1, failing),
       'InjectedFailure',
       false,
-      /^injected failure of batch 2 \(attempt 1\)$/,
+      /^injected failure of users batch 2 \(attempt 1\)$/,
     );
     // The retry gets the very batch the failed attempt would have returned: the source is pure.
     assert.deepEqual(await runAttempt(2, failing), await runAttempt(1, input));

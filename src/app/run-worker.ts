@@ -1,0 +1,65 @@
+import { DefaultLogger, type Logger, type LogLevel, Runtime, Worker } from '@temporalio/worker';
+import { createSampleSourceActivities } from '../../activities/sample-source-activities';
+import { type AppSettings, requireDatabaseUrl, requireTemporalAddress } from '../config/app';
+import { connectWorker } from '../config/temporal';
+import { SyncStatePlugin } from '../plugin';
+
+/** Options of {@link startWorker}. */
+export interface StartWorkerOptions {
+  /** Most database connections. Default: 10. */
+  readonly poolSize?: number;
+  /** Lowest level the SDK logs. Default: `'WARN'` (the demo keeps its screen for progress). */
+  readonly logLevel?: LogLevel;
+  /** Where the SDK logs, unless {@link installRuntime} ran before. Default: the console. */
+  readonly logger?: Logger;
+}
+
+/** A running worker: `done` settles when it stops; `shutdown()` stops it gracefully. */
+export interface RunningWorker {
+  readonly worker: Worker;
+  readonly done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Installs the SDK runtime with our logger, once, before anything instantiates the default one
+ * (a dev server or a connection would). Later calls change nothing.
+ */
+export function installRuntime(logger: Logger): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger });
+  runtimeInstalled = true;
+}
+
+let runtimeInstalled = false;
+
+/**
+ * Starts the worker that runs the example syncs: the state plugin (its own pool on
+ * `DATABASE_URL`), the sample source's activities, and the example workflows, on `SYNC_TASK_QUEUE`.
+ */
+export async function startWorker(
+  settings: AppSettings,
+  options: StartWorkerOptions = {},
+): Promise<RunningWorker> {
+  const url = requireDatabaseUrl(settings);
+  requireTemporalAddress(settings);
+  installRuntime(options.logger ?? new DefaultLogger(options.logLevel ?? 'WARN'));
+  const connection = await connectWorker(settings.temporal);
+  const worker = await Worker.create({
+    connection,
+    namespace: settings.temporal.namespace,
+    taskQueue: settings.taskQueue,
+    workflowsPath: require.resolve('../../workflows/examples'),
+    activities: createSampleSourceActivities(),
+    plugins: [new SyncStatePlugin({ url, poolSize: options.poolSize })],
+  });
+  const done = worker.run().finally(() => connection.close());
+  return {
+    worker,
+    done,
+    shutdown: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { parse } from 'yaml';
+import { appSettingsFromEnv, DEFAULT_TASK_QUEUE } from '../../src/config/app';
+
+/**
+ * No Docker engine runs on our machines, so the compose file is checked against the code: the
+ * services and health checks it must have, and an environment that the worker's own settings
+ * reader turns into the right database, Temporal server and task queue.
+ */
+const root = join(__dirname, '..', '..');
+interface Service {
+  image?: string;
+  build?: string;
+  environment?: Record<string, string>;
+  ports?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, Service>;
+};
+const services = compose.services;
+
+describe('docker-compose.yml', () => {
+  test('has PostgreSQL, a Temporal server with its own PostgreSQL, the UI and the worker, each with a health check', () => {
+    assert.deepEqual(Object.keys(services).sort(), [
+      'postgres',
+      'temporal',
+      'temporal-postgresql',
+      'temporal-ui',
+      'worker',
+    ]);
+    for (const [name, service] of Object.entries(services))
+      assert.ok(service.healthcheck?.test.length, `${name} has a health check`);
+    assert.equal(
+      services.temporal?.environment?.POSTGRES_SEEDS,
+      'temporal-postgresql',
+      'Temporal persists in its own database',
+    );
+    assert.deepEqual(services.worker?.depends_on, {
+      postgres: { condition: 'service_healthy' },
+      temporal: { condition: 'service_healthy' },
+    });
+  });
+
+  test("the worker's environment reads as the compose services' database, Temporal address and task queue", () => {
+    const env = services.worker?.environment ?? {};
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, env);
+      const settings = appSettingsFromEnv();
+      const db = new URL(settings.databaseUrl ?? '');
+      const pg = services.postgres?.environment ?? {};
+      assert.equal(db.hostname, 'postgres');
+      assert.equal(db.port, '5432');
+      assert.deepEqual(
+        [db.username, db.password, db.pathname.slice(1)],
+        [pg.POSTGRES_USER, pg.POSTGRES_PASSWORD, pg.POSTGRES_DB],
+      );
+      assert.equal(settings.temporal.address, 'temporal:7233');
+      assert.equal(settings.temporal.namespace, 'default');
+      assert.equal(settings.taskQueue, DEFAULT_TASK_QUEUE);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test('publishes the ports the README names: PostgreSQL 5432, Temporal 7233, UI 8080', () => {
+    assert.deepEqual(services.postgres?.ports, ['5432:5432']);
+    assert.deepEqual(services.temporal?.ports, ['7233:7233']);
+    assert.deepEqual(services['temporal-ui']?.ports, ['8080:8080']);
+    assert.equal(services['temporal-ui']?.environment?.TEMPORAL_ADDRESS, 'temporal:7233');
+  });
+
+  test('the worker image runs the built worker entry and writes the file its health check looks for', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    assert.match(dockerfile, /CMD \["node", "dist\/bin\/worker\.js"\]/);
+    assert.ok(
+      existsSync(join(root, 'bin', 'worker.ts')),
+      'bin/worker.ts is built to dist/bin/worker.js',
+    );
+    const build = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as {
+      include: string[];
+    };
+    assert.ok(build.include.includes('bin'));
+    assert.equal(services.worker?.environment?.WORKER_READY_FILE, '/tmp/worker-ready');
+    assert.deepEqual(services.worker?.healthcheck?.test, [
+      'CMD',
+      'test',
+      '-f',
+      '/tmp/worker-ready',
+    ]);
+    assert.match(readFileSync(join(root, 'bin', 'worker.ts'), 'utf8'), /WORKER_READY_FILE/);
+  });
+});

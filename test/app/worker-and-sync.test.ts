@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { type DevServer, startDevServer } from '../../src/testing/dev-server';
+import { withTestDatabase } from '../helpers/database';
+
+/** `npm run worker` and `npm run sync` as users run them: separate processes, configured by the environment. */
+const db = withTestDatabase();
+const root = join(__dirname, '..', '..');
+const taskQueue = `entries-${randomUUID()}`;
+let server: DevServer;
+let worker: ChildProcess | undefined;
+
+before(async () => {
+  await db.ready();
+  server = await startDevServer({ ui: false });
+});
+after(async () => {
+  if (worker && worker.exitCode === null) worker.kill('SIGKILL');
+  await server?.stop();
+});
+
+function env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: server.address,
+    SYNC_TASK_QUEUE: taskQueue,
+    ...extra,
+  };
+}
+
+function run(script: string, args: string[], environment: NodeJS.ProcessEnv) {
+  return promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'bin', script), ...args],
+    { env: environment, cwd: root, timeout: 120_000 },
+  );
+}
+
+describe('the worker and sync entries', () => {
+  test('npm run worker serves the task queue, npm run sync runs a sync on it and prints the final state', async () => {
+    worker = spawn(process.execPath, ['--import', 'tsx', join(root, 'bin', 'worker.ts')], {
+      env: env(),
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    worker.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    worker.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    for (let i = 0; i < 600 && !output.includes('Worker ready'); i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.match(
+      output,
+      new RegExp(`Worker ready: task queue "${taskQueue}" on ${server.address}`),
+    );
+    assert.doesNotMatch(
+      output,
+      new RegExp(new URL(db.url).password),
+      'the database password is not printed',
+    );
+
+    const { stdout } = await run(
+      'sync.ts',
+      ['--connection', 'entries', '--records', '200', '--batch-size', '50'],
+      env(),
+    );
+    for (const stream of ['products', 'purchases', 'users'])
+      assert.match(stdout, new RegExp(`${stream}\\s+200\\s+4\\s`));
+    assert.match(stdout, /600 records committed in 12 batches/);
+
+    worker.kill('SIGTERM');
+    const [code] = (await once(worker, 'exit')) as [number | null];
+    assert.equal(code, 0, output);
+    assert.match(output, /SIGTERM: shutting down gracefully/);
+  });
+
+  test('without DATABASE_URL the worker says so in one line and exits 1', async () => {
+    await assert.rejects(
+      run('worker.ts', [], env({ DATABASE_URL: undefined })),
+      (error: { code: number; stderr: string }) => {
+        assert.equal(error.code, 1);
+        assert.equal(
+          error.stderr.trim(),
+          'Error: Invalid DATABASE_URL: expected a postgres:// URL in the environment (or run `npm run demo`, which starts one), got nothing.',
+        );
+        return true;
+      },
+    );
+  });
+
+  test('sync without --connection prints its usage and exits 1', async () => {
+    await assert.rejects(run('sync.ts', [], env()), (error: { code: number; stderr: string }) => {
+      assert.equal(error.code, 1);
+      assert.match(error.stderr, /--connection is required/);
+      return true;
+    });
+  });
+});
