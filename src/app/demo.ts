@@ -212,7 +212,11 @@ async function syncWithDisplay(
 
 /** Counts rows, duplicates and missing ids in each destination table, straight from PostgreSQL. */
 async function checkExactlyOnce(settings: AppSettings, progress: SyncProgress, perStream: number) {
-  const backend = await SqlStateBackend.connect({ url: settings.databaseUrl ?? '', poolSize: 2 });
+  const backend = await SqlStateBackend.connect({
+    url: settings.databaseUrl ?? '',
+    poolSize: 2,
+    schema: settings.schema,
+  });
   try {
     let rows = 0;
     let duplicates = 0;
@@ -223,7 +227,7 @@ async function checkExactlyOnce(settings: AppSettings, progress: SyncProgress, p
       const [count] = await backend
         .fork()
         .execute<{ n: string; ids: string }[]>(
-          `select count(*) as n, count(distinct id::bigint) filter (where id::bigint between 1 and ?) as ids from "${table}"`,
+          `select count(*) as n, count(distinct id::bigint) filter (where id::bigint between 1 and ?) as ids from "${backend.schema}"."${table}"`,
           [perStream],
         );
       rows += Number(count?.n);

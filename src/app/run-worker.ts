@@ -1,7 +1,15 @@
-import { DefaultLogger, type Logger, type LogLevel, Runtime, Worker } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  type Logger,
+  type LogLevel,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { createSampleSourceActivities } from '../../activities/sample-source-activities';
 import { type AppSettings, requireDatabaseUrl, requireTemporalAddress } from '../config/app';
 import { connectWorker } from '../config/temporal';
+import { SqlStateBackend } from '../backend/sql-state-backend';
 import { SyncStatePlugin } from '../plugin';
 
 /** Options of {@link startWorker}. */
@@ -12,6 +20,14 @@ export interface StartWorkerOptions {
   readonly logLevel?: LogLevel;
   /** Where the SDK logs, unless {@link installRuntime} ran before. Default: the console. */
   readonly logger?: Logger;
+  /**
+   * Extra worker options, e.g. `interceptors`, or a prebuilt `workflowBundle` instead of bundling
+   * the example workflows at start-up (the fault harness uses these). Default: none.
+   */
+  readonly workerOptions?: Pick<
+    WorkerOptions,
+    'interceptors' | 'workflowBundle' | 'stickyQueueScheduleToStartTimeout'
+  >;
 }
 
 /** A running worker: `done` settles when it stops; `shutdown()` stops it gracefully. */
@@ -44,14 +60,20 @@ export async function startWorker(
   const url = requireDatabaseUrl(settings);
   requireTemporalAddress(settings);
   installRuntime(options.logger ?? new DefaultLogger(options.logLevel ?? 'WARN'));
+  // Open and migrate the database once before polling, so that a wrong URL, a missing privilege
+  // or a failed migration stops the start-up with its error instead of surfacing later.
+  await (await SqlStateBackend.connect({ url, schema: settings.schema, poolSize: 2 })).close();
   const connection = await connectWorker(settings.temporal);
   const worker = await Worker.create({
     connection,
     namespace: settings.temporal.namespace,
     taskQueue: settings.taskQueue,
-    workflowsPath: require.resolve('../../workflows/examples'),
+    workflowsPath: options.workerOptions?.workflowBundle
+      ? undefined
+      : require.resolve('../../workflows/examples'),
+    ...options.workerOptions,
     activities: createSampleSourceActivities(),
-    plugins: [new SyncStatePlugin({ url, poolSize: options.poolSize })],
+    plugins: [new SyncStatePlugin({ url, poolSize: options.poolSize, schema: settings.schema })],
   });
   const done = worker.run().finally(() => connection.close());
   return {

@@ -10,6 +10,8 @@ export interface AppSettings {
   readonly databaseUrl: string | undefined;
   /** `SYNC_TASK_QUEUE`. Default: {@link DEFAULT_TASK_QUEUE}. */
   readonly taskQueue: string;
+  /** `SYNC_SCHEMA`: the PostgreSQL schema of the state and stream tables. Default: `public`. */
+  readonly schema: string | undefined;
   /** Temporal's own variables (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`, TLS). */
   readonly temporal: TemporalSettings;
 }
@@ -19,6 +21,7 @@ export function appSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AppSet
   return {
     databaseUrl: env.DATABASE_URL || undefined,
     taskQueue: env.SYNC_TASK_QUEUE || DEFAULT_TASK_QUEUE,
+    schema: env.SYNC_SCHEMA || undefined,
     temporal: temporalSettingsFromEnv(),
   };
 }

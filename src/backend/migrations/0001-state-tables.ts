@@ -14,7 +14,12 @@ export function stateTablesMigration(schema: string): MigrationObject['class'] {
   const destination = `${s}."_airbyte_destination_state"`;
   return class StateTables extends Migration {
     override up(): void {
-      this.addSql(`create schema if not exists ${s}`);
+      // `create schema if not exists` needs CREATE on the database even when the schema exists; a
+      // worker role with only USAGE and CREATE on its schema must still migrate.
+      const literal = schema.replaceAll("'", "''");
+      this.addSql(`do $$ begin
+        if not exists (select 1 from pg_namespace where nspname = '${literal}') then create schema ${s}; end if;
+      end $$`);
       // PyAirbyte's shapes first, so that the fresh and the adopted table take the same path.
       this.addSql(`create table if not exists ${cache} (
         source_name varchar, stream_name varchar, table_name varchar primary key,
