@@ -3,6 +3,11 @@ import type { SqlStateBackend } from '../src/backend/sql-state-backend';
 import { describeValue, InvalidInputError } from '../src/errors';
 import { checkObject } from '../src/sync/check-input';
 import { commitBatch } from '../src/sync/commit-batch';
+import {
+  resetStreams,
+  type ResetStreamsInput,
+  type ResetStreamsResult,
+} from '../src/sync/reset-streams';
 import { startSync } from '../src/sync/start-sync';
 import { checkGetStateInput, getStateSnapshot } from '../src/sync/state-snapshot';
 import type {
@@ -56,6 +61,10 @@ export function createStateActivities(backend: BackendSource) {
     /** Upserts a batch's records and writes its state in one transaction, exactly once per checkpoint. */
     commitBatch: (input: CommitBatchInput): Promise<CommitBatchResult> =>
       asActivity(() => commitBatch(get(), input)),
+
+    /** Clears some streams' state for the run that owns the connection (e.g. a reset update). */
+    resetStreams: (input: ResetStreamsInput): Promise<ResetStreamsResult> =>
+      asActivity(() => resetStreams(get(), input)),
   };
 }
 

@@ -45,3 +45,20 @@ export {
   registerSyncSearchAttributes,
   syncSearchAttributesRegistered,
 } from './client/search-attributes';
+export { DEFAULT_AUTHOR, DEFAULT_HISTORY_RETENTION } from './backend/state-history';
+export { HISTORY_PRUNE_INTERVAL } from './backend/prune-schedule';
+export type {
+  AuthorOptions,
+  ClearStateOptions,
+  RollbackStateOptions,
+  StateHistoryEntry,
+  StateHistoryOptions,
+  StateOperation,
+} from './backend/state-history';
+export type { ClearedStreamState } from './backend/clear-states';
+export * from './operations';
+export { findRunningSyncs } from './client/running-syncs';
+export type { FindRunningSyncsOptions, RunningSync, SyncStateOwner } from './client/running-syncs';
+export { resetSyncStream } from './client/reset-stream';
+export type { ResetStreamsInput, ResetStreamsResult } from './sync/reset-streams';
+export * from './connectors';

@@ -19,6 +19,8 @@ export interface SyncStatePluginOptions {
   readonly schema?: string;
   /** Largest accepted state message, in bytes. Default: 1 MiB. */
   readonly maxStateBytes?: number;
+  /** Versions of each stream's state the history keeps. Default: 100 (`DEFAULT_HISTORY_RETENTION`). */
+  readonly historyRetention?: number;
   /** Most database connections the plugin's pool opens. Default: 10. */
   readonly poolSize?: number;
   /** Registers the activities as `activityNamePrefix + name` (e.g. `syncState.commitBatch`). Default: `''`. */

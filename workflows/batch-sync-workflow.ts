@@ -2,6 +2,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { SampleSourceActivities } from '../activities/sample-source-activities';
 import type { SyncProgress } from '../src/sync/types';
 import { continueSyncAsNew } from './continue-as-new';
+import { StreamResets } from './reset-stream-update';
 import { NON_RETRYABLE_ERROR_TYPES } from './state-activities';
 import { SyncSession } from './sync-session';
 
@@ -57,6 +58,7 @@ export async function batchSyncWorkflow(input: BatchSyncInput): Promise<SyncProg
     searchAttributes: input.searchAttributes,
     activityNamePrefix: input.activityNamePrefix,
   });
+  const resets = StreamResets.accept(session, streams); // the resetStream update
   const source = proxyActivities<SampleSourceActivities>({
     startToCloseTimeout: '5 minutes',
     retry: {
@@ -86,6 +88,7 @@ export async function batchSyncWorkflow(input: BatchSyncInput): Promise<SyncProg
           state: batch.state,
         });
       batchesThisRun++;
+      await resets.applyPending(stream, batch.done); // between batches
       if (batch.done) break;
       if (
         session.continueAsNewSuggested ||
@@ -95,6 +98,8 @@ export async function batchSyncWorkflow(input: BatchSyncInput): Promise<SyncProg
       }
     }
   }
+  // A stream reset after this run had finished it is read again by the next run.
+  if (resets.needAnotherPass) return continueSyncAsNew<typeof batchSyncWorkflow>(input);
   session.complete();
   return session.progress();
 }

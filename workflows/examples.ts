@@ -4,3 +4,4 @@
  */
 export { batchSyncWorkflow } from './batch-sync-workflow';
 export type { BatchSyncInput } from './batch-sync-workflow';
+export { connectorSyncWorkflow } from './connector-sync-workflow';

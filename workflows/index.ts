@@ -28,3 +28,6 @@ export type {
   JsonValue,
 } from '../src/protocol/types';
 export type { StateActivities } from '../activities/create-state-activities';
+export { RESET_STREAM_UPDATE_NAME, resetStreamUpdate, StreamResets } from './reset-stream-update';
+export type { ResetStreamRequest, ResetStreamResult } from './reset-stream-update';
+export { CONNECTOR_PROGRESS_SIGNAL_NAME, connectorProgressSignal } from './connector-progress';

@@ -52,5 +52,6 @@ export function proxyStateActivities(options: StateActivityOptions = {}): StateA
     writeState: pick('writeState'),
     startSync: pick('startSync'),
     commitBatch: pick('commitBatch'),
+    resetStreams: pick('resetStreams'),
   };
 }

@@ -1,7 +1,14 @@
 import { setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { StateActivities } from '../activities/create-state-activities';
 import type { AirbyteStateMessage, JsonObject } from '../src/protocol/types';
-import type { CommitBatchResult, StreamKey, StreamProgress, SyncProgress } from '../src/sync/types';
+import type { ResetStreamsResult } from '../src/sync/reset-streams';
+import type {
+  CheckpointEntry,
+  CommitBatchResult,
+  StreamKey,
+  StreamProgress,
+  SyncProgress,
+} from '../src/sync/types';
 import { getSyncStateQuery, syncSearchAttributes } from './definitions';
 import { proxyStateActivities, type StateActivityOptions } from './state-activities';
 import { sortMessages, stateFileText } from './state-file-text';
@@ -196,6 +203,82 @@ export class SyncSession {
       this.streams.set(key, entry);
     }
     return entry;
+  }
+
+  /**
+   * Records commits made outside the session, e.g. by the `syncConnector` activity, which
+   * commits at each STATE of a connector and reports them (in progress signals, then in its
+   * result), so that the progress shows them. A report older than what the session holds never
+   * moves a stream, or its state, backwards.
+   */
+  recordCommits(commits: {
+    readonly epoch?: number;
+    readonly checkpoints: readonly CheckpointEntry[];
+    readonly messages: readonly AirbyteStateMessage[];
+  }): void {
+    if (commits.epoch !== undefined && commits.epoch > this.epoch) this.epoch = commits.epoch;
+    const older = new Set<string>();
+    let newer = false;
+    for (const checkpoint of commits.checkpoints) {
+      const entry = this.entry(checkpoint);
+      if (checkpoint.checkpoint < entry.checkpoint) {
+        older.add(keyOf(checkpoint));
+        continue;
+      }
+      newer ||= checkpoint.checkpoint > entry.checkpoint;
+      entry.checkpoint = checkpoint.checkpoint;
+      entry.recordsCommitted = checkpoint.recordsCommitted;
+      entry.committedAt = checkpoint.committedAt;
+    }
+    for (const message of commits.messages) {
+      const stream =
+        message.type === 'STREAM' && message.stream
+          ? message.stream.stream_descriptor
+          : { name: message.type === 'GLOBAL' ? '_GLOBAL' : '_LEGACY' };
+      if (older.has(keyOf(stream))) continue;
+      this.messages.set(messageKey(message), message);
+      if (message.type === 'STREAM')
+        this.entry(stream).state = message.stream?.stream_state ?? null;
+    }
+    if (newer && this.options.searchAttributes) {
+      const progress = this.progress();
+      if (progress.lastCommittedAt !== null)
+        upsertSearchAttributes([
+          {
+            key: syncSearchAttributes.lastCheckpointTime,
+            value: new Date(progress.lastCommittedAt),
+          },
+          { key: syncSearchAttributes.recordsCommitted, value: progress.recordsCommitted },
+        ]);
+    }
+  }
+
+  /**
+   * Clears the stored state of some streams of this sync (in the database, where the history
+   * records the clear, and in the session), so that their next batch reads from scratch. Call it
+   * between batches: a batch read before the reset would commit its older cursor again.
+   * Checkpoint numbers go on counting. Returns the state removed.
+   */
+  async resetStreams(
+    streams: readonly (string | StreamKey)[],
+    note?: string,
+  ): Promise<ResetStreamsResult> {
+    const keys = streams.map((s) => (typeof s === 'string' ? { name: s } : s));
+    const result = await this.activities.resetStreams({
+      connectionId: this.options.connectionId,
+      sourceName: this.options.sourceName,
+      destinationName: this.options.destinationName,
+      tablePrefix: this.options.tablePrefix,
+      epoch: this.epoch,
+      streams: keys,
+      note,
+    });
+    for (const key of keys) {
+      const entry = this.streams.get(keyOf(key));
+      if (entry) entry.state = null;
+      this.messages.delete(keyOf(key));
+    }
+    return result;
   }
 }
 

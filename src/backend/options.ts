@@ -21,13 +21,19 @@ export interface SqlStateBackendOptions {
   readonly schema?: string;
   /** Largest state message accepted, in UTF-8 bytes of JSON. Default: 1 MiB ({@link DEFAULT_MAX_STATE_BYTES}). */
   readonly maxStateBytes?: number;
+  /**
+   * Versions of each stream's state that the history keeps, the current one included; older ones
+   * are pruned by the write that adds a new one. `Infinity` keeps them all. Default: 100
+   * (`DEFAULT_HISTORY_RETENTION`).
+   */
+  readonly historyRetention?: number;
 }
 
 /** Options of `SqlStateBackend.connect`. */
 export interface ConnectOptions extends SqlStateBackendOptions {
   /** PostgreSQL URL, `postgres://user:password@host:port/database`. Required. */
   readonly url: string;
-  /** Most connections the backend's pool opens. Default: 10 (MikroORM's default). */
+  /** Most connections the backend's pool opens, at least 2. Default: 10 (MikroORM's default). */
   readonly poolSize?: number;
 }
 

@@ -15,12 +15,28 @@ import {
   type StateProviderOptions,
   type StateWriterOptions,
 } from './options';
-import { type StateTables, stateTables } from './sql/executor';
+import { clearStates, type ClearedStreamState } from './clear-states';
+import { PruneSchedule } from './prune-schedule';
+import { findRollbackTarget } from './rollback-target';
+import type { AppendedVersionRow, HistoryAppend } from './sql/append-history';
+import { type SqlExecutor, type StateTables, stateTables } from './sql/executor';
+import { selectHistory } from './sql/select-history';
 import { selectStates } from './sql/select-states';
 import { upsertCacheStates } from './sql/upsert-cache-states';
 import { upsertDestinationStates } from './sql/upsert-destination-states';
 import { parseStoredState, StoredStateProvider } from './stored-state';
 import { SqlStateWriter, type StateWriterKey, type WriteOptions } from './sql-state-writer';
+import {
+  appendedEntry,
+  checkHistoryRetention,
+  checkStreamSelector,
+  type ClearStateOptions,
+  resolveAudit,
+  type RollbackStateOptions,
+  type StateHistoryEntry,
+  type StateHistoryOptions,
+  toHistoryEntry,
+} from './state-history';
 import type { StateProvider } from './state-provider';
 
 /**
@@ -37,9 +53,12 @@ export class SqlStateBackend {
   readonly maxStateBytes: number;
   /** Quoted, schema-qualified table names. */
   readonly tables: StateTables;
+  /** Versions of each stream's state that the history keeps, the current one included. */
+  readonly historyRetention: number;
   private ownsOrm = false;
   private migrated: Promise<void> | undefined;
   private readonly snapshots = new Map<string, StoredStateProvider>();
+  private readonly prunes = new PruneSchedule();
 
   /**
    * Wraps a MikroORM instance for PostgreSQL that you own (and close). The state tables are
@@ -54,6 +73,7 @@ export class SqlStateBackend {
     this.schema = checkSchema(options.schema ?? orm.config.get('schema') ?? DEFAULT_SCHEMA);
     this.maxStateBytes = checkMaxStateBytes(options.maxStateBytes);
     this.tables = stateTables(this.schema);
+    this.historyRetention = checkHistoryRetention(options.historyRetention);
   }
 
   /** Opens a PostgreSQL connection pool, migrates the state tables, and returns a backend that owns the pool. */
@@ -67,8 +87,14 @@ export class SqlStateBackend {
     }
     const schema = checkSchema(options.schema ?? DEFAULT_SCHEMA);
     const poolSize = options.poolSize ?? 10;
-    if (!Number.isInteger(poolSize) || poolSize < 1) {
-      throw new InvalidInputError('poolSize', 'a positive whole number', describeValue(poolSize));
+    // Migrations hold a transaction (and its lock) while MikroORM's migrator checks its table on
+    // a second connection: one connection would wait for itself.
+    if (!Number.isInteger(poolSize) || poolSize < 2) {
+      throw new InvalidInputError(
+        'poolSize',
+        'a whole number of at least 2',
+        describeValue(poolSize),
+      );
     }
     const orm = await MikroORM.init({
       clientUrl: options.url,
@@ -158,6 +184,90 @@ export class SqlStateBackend {
     return provider;
   }
 
+  /**
+   * The versions of the state of `sourceName`, newest first: every write, commit, rollback and
+   * clear, with who made it and when. The history keeps the last {@link historyRetention}
+   * versions of each stream. A bare stream name selects that name in every namespace.
+   */
+  async getStateHistory(
+    sourceName: string,
+    options: StateHistoryOptions = {},
+  ): Promise<StateHistoryEntry[]> {
+    const key = this.ownerKey(sourceName, options);
+    const stream =
+      options.stream === undefined ? undefined : checkStreamSelector('stream', options.stream);
+    const limit = options.limit;
+    if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1))
+      throw new InvalidInputError('limit', 'a whole number of at least 1', describeValue(limit));
+    await this.migrate();
+    const rows = await selectHistory(options.em ?? this.fork(), this.tables, {
+      retention: this.historyRetention,
+      sourceName: key.sourceName,
+      destinationName: key.destinationName ?? '',
+      tablePrefix: key.tablePrefix,
+      streamName: stream?.name,
+      namespace: stream?.namespace,
+      limit,
+    });
+    return rows.map(toHistoryEntry);
+  }
+
+  /**
+   * Makes an older version of one stream's state current again by writing it as a new version
+   * (operation `rollback`), so that the rollback is audited and can itself be undone. `to` is a
+   * version number from {@link getStateHistory}, or a time: the version that was current then.
+   * Throws `InvalidInputError` when the history holds no such version of the stream, or when
+   * that version is a clear. Returns the new version.
+   */
+  async rollbackState(
+    sourceName: string,
+    options: RollbackStateOptions,
+  ): Promise<StateHistoryEntry> {
+    const key = this.ownerKey(sourceName, options);
+    const stream = checkStreamSelector('stream', options.stream);
+    await this.migrate();
+    const rollback = async (em: SqlExecutor): Promise<StateHistoryEntry> => {
+      const target = await findRollbackTarget(em, this.tables, key, stream, options.to, {
+        retention: this.historyRetention,
+      });
+      const message: unknown = JSON.parse(target.state_json);
+      const note = [`rollback to version ${target.version}`, options.note].filter(Boolean);
+      const { added, history } = await this.write(key, [this.prepare(message)], {
+        em,
+        author: options.author,
+        note: note.join('; '),
+        audit: { operation: 'rollback' },
+      });
+      if (!added[0]) throw new Error('temporal-sync-state: the rollback wrote no version');
+      return appendedEntry(added[0], history);
+    };
+    return options.em ? rollback(options.em) : this.fork().transactional(rollback);
+  }
+
+  /**
+   * Deletes the state rows of `sourceName` (every stream, or `options.streams`) and records each
+   * deletion as a version without state, so a clear can be rolled back. It never writes empty
+   * state. A named stream without state throws `StateNotFoundError`. Returns what it removed.
+   */
+  async clearState(
+    sourceName: string,
+    options: ClearStateOptions = {},
+  ): Promise<ClearedStreamState[]> {
+    const key = this.ownerKey(sourceName, options);
+    if (options.streams !== undefined && !Array.isArray(options.streams))
+      throw new InvalidInputError('streams', 'an array of streams', describeValue(options.streams));
+    const streams = options.streams?.map((s, i) => checkStreamSelector(`streams[${i}]`, s));
+    const history = this.historyAppend(key, {
+      ...options,
+      audit: { operation: 'clear', ...options.audit },
+    });
+    await this.migrate();
+    const clear = (em: SqlExecutor) => clearStates(em, this.tables, key, streams, history);
+    const removed = await (options.em ? clear(options.em) : this.fork().transactional(clear));
+    this.forgetSnapshots(key.sourceName);
+    return removed;
+  }
+
   /** Closes the connection pool if {@link connect} opened it; a MikroORM instance you passed in stays open. */
   async close(): Promise<void> {
     this.snapshots.clear();
@@ -173,15 +283,22 @@ export class SqlStateBackend {
     return prepareStateMessage(message, { maxBytes: this.maxStateBytes });
   }
 
+  /**
+   * Every state write goes here: one statement that upserts the rows and appends their versions
+   * to the history (and prunes it), atomic without a transaction of its own, and part of the
+   * caller's transaction when `options.em` is one.
+   */
   private async write(
     key: StateWriterKey,
     states: readonly PreparedStateMessage[],
     options: WriteOptions,
-  ): Promise<void> {
+  ): Promise<{ added: AppendedVersionRow[]; history: HistoryAppend & { sourceName: string } }> {
+    const history = this.historyAppend(key, options, states);
     await this.migrate();
     const db = options.em ?? this.fork();
+    let added: AppendedVersionRow[];
     if (key.destinationName === undefined) {
-      await upsertCacheStates(
+      added = await upsertCacheStates(
         db,
         this.tables,
         states.map((s) => ({
@@ -191,10 +308,11 @@ export class SqlStateBackend {
           tableName: key.tablePrefix + s.streamName,
           json: s.json,
         })),
+        history,
       );
     } else {
       const destinationName = key.destinationName;
-      await upsertDestinationStates(
+      added = await upsertDestinationStates(
         db,
         this.tables,
         states.map((s) => ({
@@ -205,9 +323,49 @@ export class SqlStateBackend {
           streamName: s.streamName,
           json: s.json,
         })),
+        history,
       );
     }
     this.forgetSnapshots(key.sourceName);
+    return { added, history };
+  }
+
+  /** How a write of `states` (a clear: of unknown streams) records itself in the history. */
+  private historyAppend(
+    key: StateWriterKey,
+    options: WriteOptions | ClearStateOptions,
+    states?: readonly PreparedStateMessage[],
+  ): HistoryAppend & { sourceName: string } {
+    const owner = {
+      sourceName: key.sourceName,
+      destinationName: key.destinationName ?? '',
+      tablePrefix: key.tablePrefix,
+    };
+    const finite = Number.isFinite(this.historyRetention);
+    return {
+      ...owner,
+      audit: resolveAudit(options),
+      retention: this.historyRetention,
+      prune: !finite
+        ? 'none'
+        : states
+          ? this.prunes.plan(owner, states, this.historyRetention)
+          : 'written',
+    };
+  }
+
+  private ownerKey(
+    sourceName: string,
+    options: { destinationName?: string; tablePrefix?: string },
+  ): StateWriterKey {
+    return {
+      sourceName: checkName('sourceName', sourceName),
+      destinationName:
+        options.destinationName === undefined
+          ? undefined
+          : checkName('destinationName', options.destinationName),
+      tablePrefix: checkTablePrefix(options.tablePrefix ?? this.tablePrefix),
+    };
   }
 
   private forgetSnapshots(sourceName: string): void {

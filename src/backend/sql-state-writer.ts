@@ -1,15 +1,18 @@
 import type { AirbyteStateMessage } from '../protocol/types';
 import type { PreparedStateMessage } from '../protocol/validate';
 import type { SqlExecutor } from './sql/executor';
+import type { AuthorOptions, WriteAudit } from './state-history';
 import { StateProvider } from './state-provider';
 
-/** Per-call options of the writer. */
-export interface WriteOptions {
+/** Per-call options of the writer; `author` and `note` go to the state history with each version. */
+export interface WriteOptions extends AuthorOptions {
   /**
    * Run the write on this executor, e.g. your own transactional MikroORM EntityManager, so that
    * the state commits or rolls back with your records. Default: a fresh fork of the backend's.
    */
   readonly em?: SqlExecutor;
+  /** @internal How the write came about: set by `commitBatch` and the state operations. */
+  readonly audit?: WriteAudit;
 }
 
 /** The part of the backend a writer needs; keeps the writer testable and the backend private. */
@@ -19,7 +22,7 @@ export interface StateWriteTarget {
     writer: StateWriterKey,
     states: readonly PreparedStateMessage[],
     options: WriteOptions,
-  ): Promise<void>;
+  ): Promise<unknown>;
 }
 
 /** Whose state a writer writes. */

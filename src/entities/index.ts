@@ -1,11 +1,13 @@
 import { CacheStreamState } from './cache-stream-state';
 import { DestinationStreamState } from './destination-stream-state';
+import { StateVersion } from './state-version';
 import { SyncCheckpoint } from './sync-checkpoint';
 import { SyncConnection } from './sync-connection';
 
-export { CacheStreamState, DestinationStreamState, SyncCheckpoint, SyncConnection };
+export { CacheStreamState, DestinationStreamState, StateVersion, SyncCheckpoint, SyncConnection };
 export type { ICacheStreamState } from './cache-stream-state';
 export type { IDestinationStreamState } from './destination-stream-state';
+export type { IStateVersion } from './state-version';
 export type { ISyncCheckpoint } from './sync-checkpoint';
 export type { ISyncConnection } from './sync-connection';
 
@@ -15,4 +17,5 @@ export const syncStateEntities = [
   DestinationStreamState,
   SyncConnection,
   SyncCheckpoint,
+  StateVersion,
 ] as const;

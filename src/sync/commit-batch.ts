@@ -1,6 +1,5 @@
 import { checkTablePrefix } from '../backend/options';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
-import { lockConnectionEpoch } from '../backend/sql/claim-connection';
 import { lockStreamCheckpoint, saveStreamCheckpoint } from '../backend/sql/stream-checkpoints';
 import {
   ensureStreamTable,
@@ -18,6 +17,7 @@ import {
   checkRecords,
   checkStream,
 } from './check-input';
+import { checkCommitEpoch } from './check-commit-epoch';
 import { checkGetStateInput } from './state-snapshot';
 import type { CommitBatchResult } from './types';
 
@@ -42,17 +42,8 @@ export async function commitBatch(
   knownTables.set(backend, known);
   const result = await backend.fork().transactional(async (em): Promise<CommitBatchResult> => {
     const { connectionId } = batch;
-    if (batch.epoch !== undefined) {
-      const current = await lockConnectionEpoch(em, backend.tables, connectionId);
-      if (current !== batch.epoch) {
-        throw new StaleCheckpointError(
-          connectionId,
-          current === undefined
-            ? `it carries epoch ${batch.epoch} but no run has claimed the connection (call startSync first)`
-            : `a newer run claimed the connection (epoch ${current}); this commit carries epoch ${batch.epoch}`,
-        );
-      }
-    }
+    if (batch.epoch !== undefined)
+      await checkCommitEpoch(em, backend.tables, connectionId, batch.epoch);
     const last = await lockStreamCheckpoint(em, backend.tables, batch.key);
     if (last.checkpoint === batch.checkpoint) {
       return {
@@ -82,7 +73,10 @@ export async function commitBatch(
         destinationName: batch.destinationName,
         tablePrefix: batch.tablePrefix,
       })
-      .writeState(batch.state.message, { em });
+      .writeState(batch.state.message, {
+        em,
+        audit: { connectionId, checkpoint: batch.checkpoint },
+      });
     const saved = await saveStreamCheckpoint(em, backend.tables, batch.key, {
       checkpoint: batch.checkpoint,
       epoch: batch.epoch,

@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { stateTablesMigration } from './0001-state-tables';
 import { syncCheckpointsMigration } from './0002-sync-checkpoints';
+import { stateHistoryMigration } from './0003-state-history';
 
 /**
  * The shipped migrations, in order, for the state tables in `schema`. Names are stored in the
@@ -10,5 +11,6 @@ export function syncStateMigrations(schema: string): MigrationObject[] {
   return [
     { name: '0001-state-tables', class: stateTablesMigration(schema) },
     { name: '0002-sync-checkpoints', class: syncCheckpointsMigration(schema) },
+    { name: '0003-state-history', class: stateHistoryMigration(schema) },
   ];
 }

@@ -29,6 +29,8 @@ export interface StateTables {
   readonly connections: string;
   /** `_sync_state_checkpoints`. */
   readonly checkpoints: string;
+  /** `_sync_state_history`. */
+  readonly history: string;
 }
 
 /** Names of the state tables in `schema`. */
@@ -40,5 +42,6 @@ export function stateTables(schema: string): StateTables {
     destination: `${s}."_airbyte_destination_state"`,
     connections: `${s}."_sync_state_connections"`,
     checkpoints: `${s}."_sync_state_checkpoints"`,
+    history: `${s}."_sync_state_history"`,
   };
 }

@@ -1,3 +1,10 @@
+import {
+  type AppendedVersionRow,
+  type HistoryAppend,
+  historyParams,
+  RETURNING_STATE_ROWS,
+  withHistory,
+} from './append-history';
 import type { SqlExecutor, StateTables } from './executor';
 
 /** One `_airbyte_state` row to write. */
@@ -13,24 +20,31 @@ export interface CacheStateRow {
  * Writes cache state rows in one atomic statement: a row replaces the previous one with the
  * same key, with no moment at which the stream has no state (PyAirbyte deletes, commits, then
  * inserts). `last_updated` comes from the database clock. Keys must be unique within `rows`.
+ * With `history`, the same statement appends a version per row to the history, and returns them.
  */
 export async function upsertCacheStates(
   db: SqlExecutor,
   tables: StateTables,
   rows: readonly CacheStateRow[],
-): Promise<void> {
-  if (rows.length === 0) return;
+  history?: HistoryAppend,
+): Promise<AppendedVersionRow[]> {
+  if (rows.length === 0) return [];
   const params: unknown[] = [];
   const values = rows.map((row) => {
     params.push(row.sourceName, row.namespace, row.tableName, row.streamName, row.json);
     return '(?, ?, ?, ?, ?, clock_timestamp())';
   });
-  await db.execute(
-    `insert into ${tables.cache} (source_name, stream_namespace, table_name, stream_name, state_json, last_updated)
+  const upsert = `insert into ${tables.cache} (source_name, stream_namespace, table_name, stream_name, state_json, last_updated)
      values ${values.join(', ')}
      on conflict (source_name, stream_namespace, table_name) do update
-       set stream_name = excluded.stream_name, state_json = excluded.state_json, last_updated = excluded.last_updated`,
-    params,
-    'run',
-  );
+       set stream_name = excluded.stream_name, state_json = excluded.state_json, last_updated = excluded.last_updated`;
+  if (!history) {
+    await db.execute(upsert, params, 'run');
+    return [];
+  }
+  return (await db.execute(
+    withHistory(tables, `${upsert} ${RETURNING_STATE_ROWS}`, history),
+    [...params, ...historyParams(history)],
+    'all',
+  )) as AppendedVersionRow[];
 }

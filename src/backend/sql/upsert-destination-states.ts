@@ -1,3 +1,10 @@
+import {
+  type AppendedVersionRow,
+  type HistoryAppend,
+  historyParams,
+  RETURNING_STATE_ROWS,
+  withHistory,
+} from './append-history';
 import type { SqlExecutor, StateTables } from './executor';
 
 /** One `_airbyte_destination_state` row to write. */
@@ -12,14 +19,16 @@ export interface DestinationStateRow {
 
 /**
  * Writes destination state rows in one atomic statement (see `upsertCacheStates`).
- * Keys must be unique within `rows`.
+ * Keys must be unique within `rows`. With `history`, the same statement appends a version per
+ * row to the history, and returns them.
  */
 export async function upsertDestinationStates(
   db: SqlExecutor,
   tables: StateTables,
   rows: readonly DestinationStateRow[],
-): Promise<void> {
-  if (rows.length === 0) return;
+  history?: HistoryAppend,
+): Promise<AppendedVersionRow[]> {
+  if (rows.length === 0) return [];
   const params: unknown[] = [];
   const values = rows.map((row) => {
     params.push(
@@ -32,13 +41,18 @@ export async function upsertDestinationStates(
     );
     return '(?, ?, ?, ?, ?, ?, clock_timestamp())';
   });
-  await db.execute(
-    `insert into ${tables.destination}
+  const upsert = `insert into ${tables.destination}
        (destination_name, source_name, table_prefix, stream_namespace, stream_name, state_json, last_updated)
      values ${values.join(', ')}
      on conflict (destination_name, source_name, table_prefix, stream_namespace, stream_name) do update
-       set state_json = excluded.state_json, last_updated = excluded.last_updated`,
-    params,
-    'run',
-  );
+       set state_json = excluded.state_json, last_updated = excluded.last_updated`;
+  if (!history) {
+    await db.execute(upsert, params, 'run');
+    return [];
+  }
+  return (await db.execute(
+    withHistory(tables, `${upsert} ${RETURNING_STATE_ROWS}`, history),
+    [...params, ...historyParams(history)],
+    'all',
+  )) as AppendedVersionRow[];
 }

@@ -1,0 +1,409 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { createConnectorActivities } from '../../activities/connector-activities';
+import {
+  getSyncState,
+  SqlStateBackend,
+  startSyncWorkflow,
+  SyncAlreadyRunningError,
+  SyncStatePlugin,
+  type SyncProgress,
+} from '../../src';
+import { AirbyteConnector } from '../../src/connectors/airbyte-connector';
+import { createTestTemporalEnv } from '../../src/testing/temporal-cli';
+import type {
+  ConnectorSyncInput,
+  ConnectorSyncResult,
+} from '../../workflows/connector-sync-workflow';
+import { getSyncStateQuery, syncWorkflowId } from '../../workflows/definitions';
+import { withTestDatabase } from '../helpers/database';
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+
+const projectRoot = path.resolve(__dirname, '../..');
+const faker = { executable: path.join(projectRoot, '.venv/bin/source-faker') };
+const fake = { executable: path.join(__dirname, 'fixtures/fake-source.mjs'), name: 'fake' };
+/** source-faker's config: small, deterministic (seed), and incremental (`always_updated: false`). */
+const fakerConfig = {
+  count: 300,
+  seed: 7,
+  records_per_slice: 50,
+  always_updated: false,
+  parallelism: 1,
+};
+
+const db = withTestDatabase();
+let env: TestWorkflowEnvironment;
+let backend: SqlStateBackend;
+let workflowBundle: WorkflowBundleWithSourceMap;
+let bundleDir: string;
+const taskQueue = `connector-sync-${randomUUID()}`;
+/** The queue of the kill test, served first by a worker process that the test kills. */
+const killQueue = `connector-kill-${randomUUID()}`;
+let workerProcess: ChildProcess | undefined;
+let workerReady: Promise<void> | undefined;
+
+before(async () => {
+  if (!existsSync(faker.executable))
+    throw new Error(`${faker.executable} is missing: run \`bash scripts/setup-python.sh\` first.`);
+  await db.ready();
+  [env, workflowBundle, bundleDir] = await Promise.all([
+    createTestTemporalEnv(),
+    bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows/examples'),
+      logger: new DefaultLogger('ERROR'),
+    }),
+    mkdtemp(path.join(tmpdir(), 'connector-worker-')),
+  ]);
+  backend = await SqlStateBackend.connect({ url: db.url, poolSize: 3 });
+  // Started now, so that its start-up overlaps the first tests; it serves only the kill test's queue.
+  const bundle = path.join(bundleDir, 'workflows.js');
+  await writeFile(bundle, workflowBundle.code);
+  workerProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'fixtures/connector-worker.ts')],
+    {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: env.address,
+        TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+        TASK_QUEUE: killQueue,
+        DATABASE_URL: db.url,
+        WORKFLOW_BUNDLE: bundle,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  workerReady = untilReady(workerProcess);
+  workerReady.catch(() => undefined); // awaited by the kill test
+});
+after(async () => {
+  workerProcess?.kill('SIGKILL');
+  await backend?.close();
+  await env?.teardown();
+  if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
+});
+
+/** Runs `body` while an in-process worker (plugin + connector activities) serves the task queue. */
+async function withWorker<T>(body: () => Promise<T>, queue = taskQueue): Promise<T> {
+  const plugin = new SyncStatePlugin({ url: db.url, poolSize: 3 });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue: queue,
+    workflowBundle,
+    plugins: [plugin],
+    activities: createConnectorActivities(() => plugin.backend),
+  });
+  return worker.runUntil(body());
+}
+
+function input(connectionId: string, extra: Partial<ConnectorSyncInput> = {}): ConnectorSyncInput {
+  return {
+    connectionId,
+    connector: faker,
+    config: fakerConfig,
+    destination: { tablePrefix: `${connectionId}_` },
+    heartbeatTimeout: '5 seconds',
+    progressIntervalMs: 100,
+    ...extra,
+  };
+}
+
+async function runSync(sync: ConnectorSyncInput): Promise<ConnectorSyncResult> {
+  return withWorker(async () => {
+    const handle = await startSyncWorkflow(env.client, sync, {
+      taskQueue,
+      workflowType: 'connectorSyncWorkflow',
+    });
+    return (await handle.result()) as ConnectorSyncResult;
+  });
+}
+
+const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []) =>
+  backend.fork().execute<T[]>(query, params);
+
+/** Asserts that a table holds exactly ids 1..n, once each. */
+async function assertIds(table: string, n: number): Promise<void> {
+  const [row] = await sql<{ rows: string; ids: string; min: string; max: string }>(
+    `select count(*) as rows, count(distinct id) as ids, min(id) as min, max(id) as max from "${table}"`,
+  );
+  assert.deepEqual(
+    [Number(row?.rows), Number(row?.ids), Number(row?.min), Number(row?.max)],
+    [n, n, 1, n],
+    `${table}: ids 1..${n}, each once`,
+  );
+}
+
+describe('connectorSyncWorkflow with source-faker', () => {
+  test('a first sync loads users, products and purchases; a second incremental sync reads no new records', async () => {
+    const first = await runSync(input('f1'));
+    assert.equal(first.progress.status, 'completed');
+    assert.equal(first.run.connector, 'source-faker');
+    assert.deepEqual(
+      first.run.streams.map((s) => [s.name, s.syncMode, s.writeMethod, s.recordsRead]).sort(),
+      [
+        ['products', 'incremental', 'merge', 100],
+        ['purchases', 'incremental', 'merge', 300],
+        ['users', 'incremental', 'merge', 300],
+      ],
+    );
+    await assertIds('f1_users', 300);
+    await assertIds('f1_products', 100);
+    await assertIds('f1_purchases', 300);
+    assert.equal(first.progress.recordsCommitted, 700);
+    assert.equal(
+      first.run.commits,
+      13,
+      'users and purchases: a STATE per 50 records; products: one',
+    );
+    const [user] = await sql<{ address: { city?: string }; created: string; age: string }>(
+      'select address, pg_typeof(created_at)::text as created, pg_typeof(age)::text as age from f1_users where id = 1',
+    );
+    assert.equal(typeof user?.address.city, 'string', 'a nested object lands in a jsonb column');
+    assert.deepEqual([user?.created, user?.age], ['timestamp with time zone', 'bigint']);
+
+    const second = await runSync(input('f1'));
+    assert.deepEqual([...second.run.startedFromState].sort(), ['products', 'purchases', 'users']);
+    assert.equal(second.run.recordsRead, 0, 'nothing new at the source');
+    assert.equal(second.progress.recordsCommitted, 700);
+    assert.equal(second.progress.epoch > first.progress.epoch, true);
+    const closed = await getSyncState(env.client, syncWorkflowId('f1'), { backend });
+    assert.deepEqual(
+      closed,
+      second.progress,
+      'the closed sync reads back from the database as the query answered',
+    );
+  });
+
+  test('the state those syncs wrote reads back through the PyAirbyte-compatible provider and is a valid --state file for source-faker', async () => {
+    const provider = await backend.getStateProvider('source-faker', { tablePrefix: 'f1_' });
+    assert.deepEqual([...provider.knownStreamNames].sort(), ['products', 'purchases', 'users']);
+    assert.equal(
+      (provider.getStreamState('users').stream?.stream_state as { loop_offset?: number })
+        ?.loop_offset,
+      300,
+    );
+    // The catalog names the streams; source-faker needs nothing else from it to read.
+    const connector = new AirbyteConnector(faker);
+    const configured = {
+      streams: ['products', 'users', 'purchases'].map((name) => ({
+        stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] },
+        sync_mode: 'incremental',
+        destination_sync_mode: 'append_dedup',
+        cursor_field: ['updated_at'],
+        primary_key: [['id']],
+      })),
+    };
+    const states: unknown[] = [];
+    let records = 0;
+    for await (const message of connector.read({
+      config: fakerConfig,
+      catalog: configured,
+      stateText: provider.toStateInputFileText(),
+    })) {
+      if (message.type === 'RECORD') records++;
+      if (message.type === 'STATE') states.push(message.state.stream?.stream_state);
+    }
+    assert.equal(records, 0, 'source-faker took the state and read nothing again');
+    assert.deepEqual(
+      states,
+      ['products', 'users', 'purchases'].map(
+        (name) => provider.getStreamState(name).stream?.stream_state,
+      ),
+      'and handed the same state back',
+    );
+  });
+
+  test('a worker killed mid-sync (SIGKILL) is replaced, and the destination ends with no duplicate and none missing', async () => {
+    // always_updated: source-faker re-sends every record on each read, since it cannot resume
+    // inside a stream; records_per_slice 10 makes 61 commits, time enough to kill the worker.
+    const config = {
+      count: 300,
+      seed: 3,
+      records_per_slice: 10,
+      always_updated: true,
+      parallelism: 1,
+    };
+    const child = workerProcess!;
+    await workerReady;
+    const handle = await startSyncWorkflow(
+      env.client,
+      input('k1', { config, heartbeatTimeout: '2 seconds' }),
+      { taskQueue: killQueue, workflowType: 'connectorSyncWorkflow' },
+    );
+    const before = await untilCommitted('k1', 'users', 3);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const stateAtKill = (await backend.getStateProvider('source-faker', { tablePrefix: 'k1_' }))
+      .knownStreamNames;
+    const result = await withWorker(
+      async () => (await handle.result()) as ConnectorSyncResult,
+      killQueue,
+    );
+    assert.ok(result.run.attempt >= 2, 'a later attempt, on the other worker, finished the sync');
+    assert.deepEqual(
+      [...result.run.startedFromState].sort(),
+      [...stateAtKill].sort(),
+      'it started the connector from the committed state',
+    );
+    const users = result.progress.streams.find((s) => s.name === 'users');
+    assert.ok(
+      users && users.checkpoint > before,
+      'checkpoints went on from where the killed worker left them',
+    );
+    await assertIds('k1_users', 300);
+    await assertIds('k1_products', 100);
+    await assertIds('k1_purchases', 300);
+    const leftovers = (await readdir(tmpdir())).filter((name) =>
+      name.startsWith(`airbyte-run-${child.pid}-`),
+    );
+    assert.deepEqual(leftovers, [], "the killed worker's run folder (its config) was swept");
+  });
+
+  test('the query shows live progress, and a second sync of the connection is refused while one runs', async () => {
+    const slow = input('q1', {
+      connector: fake,
+      config: { streams: { orders: 12, items: 6 }, perState: 3, sleepMs: 400, global: true },
+    });
+    const final = await withWorker(async () => {
+      const handle = await startSyncWorkflow(env.client, slow, {
+        taskQueue,
+        workflowType: 'connectorSyncWorkflow',
+      });
+      const live = await untilProgress('q1', (p) => p.batchesCommitted >= 1);
+      assert.equal(live.status, 'running');
+      assert.match(live.stateFile, /"GLOBAL"/);
+      await assert.rejects(
+        startSyncWorkflow(env.client, slow, { taskQueue, workflowType: 'connectorSyncWorkflow' }),
+        SyncAlreadyRunningError,
+      );
+      return (await handle.result()) as ConnectorSyncResult;
+    });
+    assert.ok(final.progress.batchesCommitted > 2);
+    assert.equal(final.progress.recordsCommitted, 18);
+    assert.deepEqual(
+      await getSyncState(env.client, syncWorkflowId('q1'), { backend }),
+      final.progress,
+    );
+  });
+});
+
+describe('connectorSyncWorkflow with bad input', () => {
+  const cases: [string, Partial<ConnectorSyncInput>, string, RegExp][] = [
+    [
+      'an executable that does not exist',
+      { connector: { executable: '/nonexistent/source-nope' } },
+      'ConnectorNotFound',
+      /source-nope.*no such executable/,
+    ],
+    [
+      'a connector that prints non-JSON lines',
+      { connector: fake, config: { garbage: true } },
+      'ConnectorProtocolError',
+      /wrote no Airbyte message.*"Starting up the fake source\.\.\."/,
+    ],
+    [
+      'a connector that exits early',
+      { connector: fake, config: { exitEarlyAfter: 3 }, maximumAttempts: 1 },
+      'ConnectorFailed',
+      /exited with code 3 before finishing[\s\S]*boom: the fake API closed the connection/,
+    ],
+    [
+      'a catalog naming a stream the connector does not have',
+      { streams: ['users', 'nope'] },
+      'InvalidInput',
+      /streams\[1\]: expected a stream of source-faker \(it has: products, users, purchases\), got "nope"/,
+    ],
+  ];
+  for (const [what, extra, type, message] of cases) {
+    test(`${what}: a clear error, and no state changed`, async () => {
+      const connectionId = `bad${cases.findIndex((c) => c[0] === what)}`;
+      const failure = await withWorker(async () => {
+        const handle = await startSyncWorkflow(env.client, input(connectionId, extra), {
+          taskQueue,
+          workflowType: 'connectorSyncWorkflow',
+        });
+        return handle.result().then(
+          () => assert.fail('the sync should fail'),
+          (error: unknown) => error,
+        );
+      });
+      assert.ok(failure instanceof WorkflowFailedError);
+      const cause = failure.cause?.cause;
+      assert.ok(
+        cause instanceof ApplicationFailure,
+        `an activity failure, got ${String(failure.cause)}`,
+      );
+      assert.equal(cause.type, type);
+      assert.match(cause.message, message);
+      const sourceName = 'name' in (extra.connector ?? {}) ? 'fake' : 'source-faker';
+      const provider = await backend.getStateProvider(sourceName, {
+        tablePrefix: `${connectionId}_`,
+      });
+      assert.deepEqual(provider.stateMessageArtifacts, [], 'no state');
+      assert.deepEqual(
+        await sql('select * from _sync_state_checkpoints where connection_id = ?', [connectionId]),
+        [],
+      );
+    });
+  }
+});
+
+function untilReady(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('ready')) resolve();
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`the worker process exited (${code}) before it was ready`)),
+    );
+  });
+}
+
+async function untilCommitted(
+  connectionId: string,
+  stream: string,
+  checkpoint: number,
+): Promise<number> {
+  for (let i = 0; i < 1200; i++) {
+    const [row] = await sql<{ checkpoint: string }>(
+      'select checkpoint from _sync_state_checkpoints where connection_id = ? and stream_name = ?',
+      [connectionId, stream],
+    );
+    if (row && Number(row.checkpoint) >= checkpoint) return Number(row.checkpoint);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`${stream} of ${connectionId} never reached checkpoint ${checkpoint}`);
+}
+
+async function untilProgress(
+  connectionId: string,
+  done: (p: SyncProgress) => boolean,
+): Promise<SyncProgress> {
+  const handle = env.client.workflow.getHandle(syncWorkflowId(connectionId));
+  for (let i = 0; i < 600; i++) {
+    const progress = await handle.query(getSyncStateQuery).catch(() => undefined);
+    if (progress && done(progress)) return progress;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the sync made no progress');
+}

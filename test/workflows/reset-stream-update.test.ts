@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { createSampleSourceActivities } from '../../activities/sample-source-activities';
+import {
+  resetSyncStream,
+  SqlStateBackend,
+  startSyncWorkflow,
+  SyncStatePlugin,
+  type SyncProgress,
+} from '../../src';
+import { createTestTemporalEnv } from '../../src/testing/temporal-cli';
+import type { BatchSyncInput } from '../../workflows/batch-sync-workflow';
+import { getSyncStateQuery, syncWorkflowId } from '../../workflows/definitions';
+import { withTestDatabase } from '../helpers/database';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const db = withTestDatabase();
+const taskQueue = `reset-stream-${randomUUID()}`;
+let env: TestWorkflowEnvironment;
+let backend: SqlStateBackend;
+let workflowBundle: WorkflowBundleWithSourceMap;
+
+before(async () => {
+  await db.ready();
+  [env, workflowBundle] = await Promise.all([
+    createTestTemporalEnv(),
+    bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows/examples'),
+      logger: new DefaultLogger('WARN'),
+    }),
+  ]);
+  backend = await SqlStateBackend.connect({ url: db.url, poolSize: 2 });
+});
+after(async () => {
+  await backend?.close();
+  await env?.teardown();
+});
+
+function withWorker<T>(body: () => Promise<T>): Promise<T> {
+  return Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle,
+    activities: createSampleSourceActivities(),
+    plugins: [new SyncStatePlugin({ url: db.url, poolSize: 2 })],
+  }).then((worker) => worker.runUntil(body()));
+}
+
+async function untilProgress(connectionId: string, done: (p: SyncProgress) => boolean) {
+  const handle = env.client.workflow.getHandle(syncWorkflowId(connectionId));
+  for (let i = 0; i < 600; i++) {
+    const progress = await handle.query(getSyncStateQuery).catch(() => undefined);
+    if (progress && done(progress)) return progress;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the sync made no progress');
+}
+
+const input = (connectionId: string, count = 60): BatchSyncInput => ({
+  connectionId,
+  source: { count, seed: 4 },
+  destination: { tablePrefix: `${connectionId}_` },
+  batchSize: 5,
+});
+
+const streamOf = (progress: SyncProgress, name: string) =>
+  progress.streams.find((s) => s.name === name);
+
+describe('the resetStream update of batchSyncWorkflow', () => {
+  test('resets the stream being read between two batches, and the run reads it again from scratch', async () => {
+    const result = await withWorker(async () => {
+      const handle = await startSyncWorkflow(env.client, input('rs1', 150), { taskQueue });
+      await untilProgress('rs1', (p) => (streamOf(p, 'users')?.checkpoint ?? 0) >= 2);
+      await assert.rejects(
+        resetSyncStream(env.client, 'rs1', { stream: 'nope' }),
+        WorkflowUpdateFailedError,
+        'the validator refuses an unknown stream',
+      );
+      const reset = await resetSyncStream(env.client, 'rs1', { stream: 'users', note: 'bad rows' });
+      assert.equal(reset.rereadByNextRun, false);
+      assert.equal(reset.removed?.streamName, 'users');
+      return (await handle.result()) as SyncProgress;
+    });
+    assert.equal(result.status, 'completed');
+    assert.equal(result.epoch, 1, 'one run did it all');
+    const users = streamOf(result, 'users');
+    assert.ok((users?.recordsCommitted ?? 0) > 150, `users read again: ${users?.recordsCommitted}`);
+    const [clear] = (
+      await backend.getStateHistory('sample-source', { tablePrefix: 'rs1_' })
+    ).filter((v) => v.operation === 'clear');
+    assert.deepEqual(
+      [clear?.streamName, clear?.author, clear?.workflowId, clear?.note],
+      ['users', 'activity:resetStreams', 'sync-rs1', 'bad rows'],
+    );
+  });
+
+  test('a reset of a stream the run has finished is read by the next run, after continue-as-new', async () => {
+    const result = await withWorker(async () => {
+      const handle = await startSyncWorkflow(env.client, input('rs2'), { taskQueue });
+      await untilProgress('rs2', (p) => (streamOf(p, 'products')?.checkpoint ?? 0) >= 1);
+      const reset = await resetSyncStream(env.client, 'rs2', { stream: 'users' });
+      assert.equal(reset.rereadByNextRun, true);
+      return (await handle.result()) as SyncProgress;
+    });
+    assert.equal(result.status, 'completed');
+    assert.equal(result.epoch, 2, 'a second run read users again');
+    assert.equal(streamOf(result, 'users')?.recordsCommitted, 120);
+    assert.equal(streamOf(result, 'products')?.recordsCommitted, 60, 'products was not read again');
+  });
+});
