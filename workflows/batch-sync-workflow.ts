@@ -36,6 +36,8 @@ export interface BatchSyncInput {
   readonly searchAttributes?: boolean;
   /** The worker's `activityNamePrefix`. Default: `''`. */
   readonly activityNamePrefix?: string;
+  /** Run the state activities (startSync, commitBatch) as local activities. Default: `false`. */
+  readonly localActivities?: boolean;
 }
 
 /** Streams of the sample source. */
@@ -57,6 +59,7 @@ export async function batchSyncWorkflow(input: BatchSyncInput): Promise<SyncProg
     streams,
     searchAttributes: input.searchAttributes,
     activityNamePrefix: input.activityNamePrefix,
+    local: input.localActivities,
   });
   const resets = StreamResets.accept(session, streams); // the resetStream update
   const source = proxyActivities<SampleSourceActivities>({

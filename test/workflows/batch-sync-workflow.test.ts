@@ -237,6 +237,23 @@ describe('batchSyncWorkflow', () => {
     assert.equal(listed, syncWorkflowId('a4'), 'the sync is found by its search attributes');
   });
 
+  test('the commit can run as a local activity, with the same exactly-once result', async () => {
+    const result = await runSync(input('a7', { localActivities: true }));
+    assert.equal(result.recordsCommitted, 360);
+    const { events = [] } = await env.client.workflow
+      .getHandle(syncWorkflowId('a7'))
+      .fetchHistory();
+    const scheduled = events
+      .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+      .filter(Boolean);
+    assert.ok(!scheduled.includes('commitBatch'), 'commitBatch ran as no regular activity');
+    assert.ok(
+      events.filter((e) => e.markerRecordedEventAttributes).length >= 15,
+      'but as local activities (one marker each)',
+    );
+    await assertDestinationEqualsSource('a7', 120);
+  });
+
   test('a long sync continues as new and carries on from the database', async () => {
     const result = await runSync(input('a5', { maxBatchesPerRun: 4 }));
     assert.equal(result.status, 'completed');
