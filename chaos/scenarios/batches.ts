@@ -1,0 +1,31 @@
+import { SAMPLE_STREAMS } from '../../workflows/batch-sync-workflow';
+import type { SeededRandom } from '../random';
+import type { ChaosConnection } from '../sync-run';
+import { batchKey } from '../worker-faults';
+
+/** Batches per stream of a connection's sync. */
+export function batchesPerStream(connection: ChaosConnection, batchSize: number): number {
+  return Math.ceil(connection.count / batchSize);
+}
+
+/** `count` distinct batches of a connection's sync, drawn from `random`, as `batchKey`s. */
+export function pickBatches(
+  random: SeededRandom,
+  connection: ChaosConnection,
+  batchSize: number,
+  count: number,
+): string[] {
+  const perStream = batchesPerStream(connection, batchSize);
+  return random.sample(count, 0, perStream * SAMPLE_STREAMS.length - 1).map((i) => {
+    const stream = SAMPLE_STREAMS[Math.floor(i / perStream)] as string;
+    return batchKey(connection.connectionId, stream, (i % perStream) + 1);
+  });
+}
+
+/**
+ * `count` distinct points of progress (batches committed) in the first three quarters of a sync
+ * of `total` batches, ascending: a fault planned there always lands before the sync ends.
+ */
+export function pickProgressPoints(random: SeededRandom, total: number, count: number): number[] {
+  return random.sample(count, 1, Math.max(count, Math.floor((total * 3) / 4)));
+}

@@ -1,0 +1,17 @@
+/** The scenarios of `npm run chaos`, in the order they run. */
+import type { Scenario } from '../scenario';
+import { databaseRestart } from './database-restart';
+import { fencing } from './fencing';
+import { severalWorkers } from './several-workers';
+import { temporalRestart } from './temporal-restart';
+import { workerKills } from './worker-kills';
+
+export const SCENARIOS: readonly Scenario[] = [
+  workerKills,
+  severalWorkers,
+  databaseRestart,
+  temporalRestart,
+  fencing,
+];
+
+export { databaseRestart, fencing, severalWorkers, temporalRestart, workerKills };

@@ -1,0 +1,71 @@
+import { killAtRandom, killsByPhase } from '../kill-schedule';
+import type { Scenario, ScenarioContext, ScenarioResult } from '../scenario';
+import { type ChaosConnection, SyncRun } from '../sync-run';
+import { batchesPerStream, pickBatches } from './batches';
+
+const title = 'three workers on one task queue, two of them SIGKILLed again and again';
+
+/** (b) Three workers share the task queue; two are killed repeatedly, the third never. */
+export const severalWorkers: Scenario = {
+  name: 'several-workers',
+  title,
+  promise:
+    'Workers sharing a task queue can die while the others carry on: every batch is committed exactly once, whichever worker ran it.',
+  async run(ctx: ScenarioContext): Promise<ScenarioResult> {
+    const { size } = ctx;
+    const connection: ChaosConnection = {
+      connectionId: 'several-workers',
+      count: size.smallRecords,
+    };
+    // Only a killable worker kills itself after a commit, so some of these may not happen.
+    const afterCommit = pickBatches(
+      ctx.random.fork('kills after commit'),
+      connection,
+      size.batchSize,
+      Math.floor(size.severalWorkersKills / 4),
+    );
+    const run = new SyncRun(ctx, 'several-workers', {
+      workers: [
+        { name: 'w1', killable: true, killAfterCommit: afterCommit },
+        { name: 'w2', killable: true, killAfterCommit: afterCommit },
+        { name: 'w3', killable: false },
+      ],
+      connections: [connection],
+    });
+    try {
+      await run.begin();
+      const handle = await run.startSync(connection);
+      let closed = false;
+      const killing = killAtRandom(run, {
+        kills: size.severalWorkersKills - afterCommit.length,
+        totalBatches: batchesPerStream(connection, size.batchSize) * 3,
+        // Three workers keep the sync moving fast: shorter delays, so every planned kill lands.
+        maxDelayMs: Math.round(size.maxKillDelayMs / 3),
+        random: ctx.random.fork('kills'),
+        done: () => closed,
+      });
+      const outcome = await run.waitForSync(handle.workflowId);
+      closed = true;
+      const kills = await killing;
+      run.expectCompleted(outcome);
+      run.figures.harnessKills = kills.length;
+      run.figures.killsByPhase = killsByPhase(kills);
+      const killed = new Set(kills.map((k) => k.worker));
+      if (kills.length >= 4 && killed.size < 2)
+        run.problems.push(`only ${[...killed].join(', ')} was killed; both w1 and w2 should be`);
+      // Two workers keep the sync going while one dies: at small sizes it may end before the
+      // last planned kill; fewer than half the kills means the scenario tested too little.
+      const planned = size.severalWorkersKills - afterCommit.length;
+      if (kills.length < Math.ceil(planned / 2))
+        run.problems.push(
+          `only ${kills.length} of ${planned} kills by the harness: the sync ended first`,
+        );
+      else if (kills.length < planned)
+        run.notes.push(`${kills.length} of ${planned} planned kills landed before the sync ended.`);
+      return await run.finish(title);
+    } catch (error) {
+      await run.abort();
+      throw error;
+    }
+  },
+};

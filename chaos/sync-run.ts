@@ -1,0 +1,296 @@
+/**
+ * One scenario's syncs under faults: starts its chaos workers and the monitor, starts sync
+ * workflows, waits for them through server restarts, and at the end checks every connection,
+ * reads the workers' events and turns it all into a {@link ScenarioResult}.
+ */
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import { startSyncWorkflow } from '../src/client/sync-workflows';
+import type { BatchSyncInput } from '../workflows/batch-sync-workflow';
+import { SAMPLE_STREAMS } from '../workflows/batch-sync-workflow';
+import { type CheckResult, checkDestination } from './checker';
+import { checkEvents } from './event-checks';
+import { EventLog } from './events';
+import { StateMonitor } from './monitor';
+import type { ScenarioContext, ScenarioFigures, ScenarioResult } from './scenario';
+import { ChaosWorkers, type WorkerSpec } from './workers';
+
+/** The source name of every chaos sync. */
+export const SOURCE_NAME = 'chaos-source';
+
+/** A connection that a scenario syncs. */
+export interface ChaosConnection {
+  readonly connectionId: string;
+  /** Records per stream. */
+  readonly count: number;
+}
+
+/** How a workflow ended, as the harness saw it. */
+export interface SyncOutcome {
+  readonly workflowId: string;
+  /** Temporal's close status (`COMPLETED`, `FAILED`, …), or `STILL_RUNNING` past the timeout. */
+  readonly status: string;
+  /** For a failed workflow: the type of the activity failure that failed it, and whether it was non-retryable. */
+  readonly failureType?: string;
+  readonly nonRetryable?: boolean;
+  readonly failureMessage?: string;
+}
+
+/** Options of {@link SyncRun}. */
+export interface SyncRunOptions {
+  readonly workers: readonly WorkerSpec[];
+  readonly connections: readonly ChaosConnection[];
+  /** Pool size of each worker's plugin. Default: 4. */
+  readonly poolSize?: number;
+  /** Non-retryable StaleCheckpoint failures are expected (fencing); otherwise each is a problem. Default: false. */
+  readonly expectStaleCommits?: boolean;
+}
+
+/** The workers, monitor and syncs of one scenario. */
+export class SyncRun {
+  readonly events: EventLog;
+  readonly workers: ChaosWorkers;
+  readonly monitor: StateMonitor;
+  readonly taskQueue: string;
+  readonly appName: string;
+  readonly problems: string[] = [];
+  readonly notes: string[] = [];
+  /** Figures the scenario sets itself (restarts, harness kills, …). */
+  readonly figures: Partial<ScenarioFigures> = {};
+  /** Pool size of each worker's plugin. */
+  readonly poolSize: number;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly ctx: ScenarioContext,
+    private readonly name: string,
+    private readonly options: SyncRunOptions,
+  ) {
+    this.events = new EventLog(join(ctx.dir, 'events.jsonl'));
+    this.taskQueue = `chaos-${name}`;
+    this.appName = `chaos-${name}`;
+    this.poolSize = options.poolSize ?? 4;
+    this.workers = new ChaosWorkers(
+      options.workers,
+      {
+        databaseUrl: ctx.databaseUrl,
+        temporalAddress: ctx.temporal.address,
+        taskQueue: this.taskQueue,
+        workflowBundle: ctx.workflowBundle,
+        poolSize: this.poolSize,
+        appName: this.appName,
+      },
+      ctx.dir,
+      this.events,
+      ctx.random.fork('restart delays'),
+      (line) => ctx.log(line),
+    );
+    this.monitor = new StateMonitor({
+      url: ctx.databaseUrl,
+      sourceName: SOURCE_NAME,
+      stateTables: options.connections.flatMap((c) =>
+        SAMPLE_STREAMS.map((stream) => `${tablePrefix(c.connectionId)}${stream}`),
+      ),
+      connectionIds: options.connections.map((c) => c.connectionId),
+      appName: this.appName,
+    });
+  }
+
+  /** Starts the workers (they migrate the database) and then the monitor. */
+  async begin(): Promise<void> {
+    this.events.poll();
+    await this.workers.start();
+    this.monitor.start();
+  }
+
+  /** The sync input of a connection. */
+  input(connection: ChaosConnection, batchSize = this.ctx.size.batchSize): BatchSyncInput {
+    return {
+      connectionId: connection.connectionId,
+      source: { name: SOURCE_NAME, seed: this.ctx.seed, count: connection.count },
+      destination: { tablePrefix: tablePrefix(connection.connectionId) },
+      batchSize,
+    };
+  }
+
+  /** Starts the sync of a connection under its own workflow id (`sync-<connectionId>`). */
+  startSync(connection: ChaosConnection, batchSize?: number): Promise<WorkflowHandle> {
+    return startSyncWorkflow(this.ctx.client, this.input(connection, batchSize), {
+      taskQueue: this.taskQueue,
+    });
+  }
+
+  /** Starts a sync of a connection under another workflow id: a second run, on purpose. */
+  startRival(connection: ChaosConnection, workflowId: string, batchSize?: number) {
+    return this.ctx.client.workflow.start('batchSyncWorkflow', {
+      taskQueue: this.taskQueue,
+      workflowId,
+      args: [this.input(connection, batchSize)],
+    });
+  }
+
+  /** True once the workflow has closed (its last run, after any continue-as-new). */
+  async isClosed(workflowId: string): Promise<boolean> {
+    try {
+      const { status } = await this.ctx.client.workflow.getHandle(workflowId).describe();
+      return status.name !== 'RUNNING' && status.name !== 'CONTINUED_AS_NEW';
+    } catch {
+      return false; // the server may be down: ask again later
+    }
+  }
+
+  /**
+   * Waits until the workflow closes (through server restarts: errors are asked again) or the
+   * scenario's timeout passes, and says how it ended.
+   */
+  async waitForSync(workflowId: string): Promise<SyncOutcome> {
+    const deadline = this.started + this.ctx.size.syncTimeoutMs;
+    while (!(await this.isClosed(workflowId))) {
+      if (Date.now() > deadline) {
+        this.problems.push(`${workflowId} did not finish within ${this.ctx.size.syncTimeoutMs} ms`);
+        await this.ctx.client.workflow
+          .getHandle(workflowId)
+          .terminate('chaos: the scenario timed out')
+          .catch(() => undefined);
+        return { workflowId, status: 'STILL_RUNNING' };
+      }
+      await sleep(250);
+    }
+    try {
+      await this.ctx.client.workflow.getHandle(workflowId).result();
+      return { workflowId, status: 'COMPLETED' };
+    } catch (error) {
+      const { status } = await this.ctx.client.workflow.getHandle(workflowId).describe();
+      const cause = error instanceof WorkflowFailedError ? error.cause : undefined;
+      const failure = cause instanceof ActivityFailure ? cause.cause : cause;
+      return {
+        workflowId,
+        status: status.name,
+        failureType:
+          failure instanceof ApplicationFailure ? (failure.type ?? undefined) : undefined,
+        nonRetryable:
+          failure instanceof ApplicationFailure ? failure.nonRetryable === true : undefined,
+        failureMessage:
+          failure?.message ?? (error instanceof Error ? error.message : String(error)),
+      };
+    }
+  }
+
+  /** Waits until the watched connections committed at least `batches` batches, or `stop()` is true. */
+  async untilBatches(batches: number, stop: () => boolean, connectionId?: string): Promise<void> {
+    while (!stop() && this.monitor.committedBatches(connectionId) < batches) await sleep(50);
+  }
+
+  /** Expects a sync to have completed; records a problem otherwise. */
+  expectCompleted(outcome: SyncOutcome): void {
+    if (outcome.status !== 'COMPLETED')
+      this.problems.push(
+        `${outcome.workflowId} ended ${outcome.status}${outcome.failureMessage ? `: ${outcome.failureMessage}` : ''}`,
+      );
+  }
+
+  /**
+   * Stops the monitor, checks every connection record by record, reads the events, stops the
+   * workers, and returns the scenario's result. `beforeStop` runs while the workers still run
+   * (e.g. to count their connections).
+   */
+  async finish(title: string, beforeStop?: () => Promise<void>): Promise<ScenarioResult> {
+    const monitor = await this.monitor.stop();
+    const checks: CheckResult[] = [];
+    for (const connection of this.options.connections) {
+      const check = await checkDestination({
+        url: this.ctx.databaseUrl,
+        connectionId: connection.connectionId,
+        sourceName: SOURCE_NAME,
+        tablePrefix: tablePrefix(connection.connectionId),
+        seed: this.ctx.seed,
+        count: connection.count,
+      }).catch((error: unknown): CheckResult => {
+        const problem = `could not check ${connection.connectionId}: ${String(error)}`;
+        return {
+          recordsChecked: 0,
+          lost: connection.count * 3,
+          duplicated: 0,
+          mismatched: 0,
+          streams: [],
+          problems: [problem],
+        };
+      });
+      checks.push(check);
+      this.problems.push(...check.problems.map((p) => `${connection.connectionId}: ${p}`));
+    }
+    await beforeStop?.();
+    await this.workers.stop();
+    const events = this.events.activities();
+    this.problems.push(...monitor.backwards.map((b) => `monitor: ${b}`));
+    for (const crash of this.workers.crashes())
+      this.problems.push(
+        `worker ${crash.worker} (pid ${crash.pid}) crashed: exit code ${crash.code}, signal ${crash.signal} (see worker-${crash.worker}.log)`,
+      );
+    const found = checkEvents(events, {
+      expectStaleCommits: this.options.expectStaleCommits ?? false,
+    });
+    this.problems.push(...found.problems);
+    const sum = (f: (c: CheckResult) => number) => checks.reduce((n, c) => n + f(c), 0);
+    const figures: ScenarioFigures = {
+      records: this.options.connections.reduce((n, c) => n + c.count * SAMPLE_STREAMS.length, 0),
+      recordsChecked: sum((c) => c.recordsChecked),
+      lost: sum((c) => c.lost),
+      duplicated: sum((c) => c.duplicated),
+      mismatched: sum((c) => c.mismatched),
+      harnessKills: 0,
+      killsByPhase: {},
+      workerRestarts: this.workers.starts - this.options.workers.length,
+      workerCrashes: this.workers.crashes().length,
+      databaseRestarts: 0,
+      temporalRestarts: 0,
+      ...found.figures,
+      monitorSamples: monitor.samples,
+      backwardsMoves: monitor.backwards.length,
+      maxConnectionsPerWorker: Math.max(0, ...Object.values(monitor.maxConnections)),
+      poolSize: this.poolSize,
+      durationMs: Date.now() - this.started,
+      ...this.figures,
+    };
+    if (monitor.samples < 10)
+      this.problems.push(`the monitor read the state only ${monitor.samples} times`);
+    for (const [worker, most] of Object.entries(monitor.maxConnections))
+      if (most > this.poolSize)
+        this.problems.push(
+          `${worker} held ${most} connections at once; its pool has ${this.poolSize}`,
+        );
+    return {
+      name: this.name,
+      title,
+      passed: this.problems.length === 0,
+      problems: [...this.problems],
+      figures,
+      checks,
+      monitor,
+      notes: [...this.notes],
+    };
+  }
+
+  /** Appends a kill by the harness to `kills.jsonl` in the scenario's folder (evidence). */
+  recordKill(kill: object): void {
+    appendFileSync(join(this.ctx.dir, 'kills.jsonl'), `${JSON.stringify(kill)}\n`);
+  }
+
+  /** Stops everything without checking (after a harness error). */
+  async abort(): Promise<void> {
+    await this.monitor.stop().catch(() => undefined);
+    await this.workers.stop(2000);
+  }
+}
+
+/** `chaos_<connection>_`: each connection's tables have their own prefix. */
+export function tablePrefix(connectionId: string): string {
+  return `chaos_${connectionId.replaceAll('-', '_')}_`;
+}
+
+/** Sleeps `ms`. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
