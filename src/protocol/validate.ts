@@ -45,6 +45,31 @@ export function prepareStateMessage(
 ): PreparedStateMessage {
   const message = expectObject(value, '$', 'a JSON object (an Airbyte state message)');
   assertJson(message);
+  const { type, streamName, namespace } = checkStateMessageShape(message);
+  const json = JSON.stringify(message);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_STATE_BYTES;
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes > maxBytes) {
+    throw new InvalidStateMessageError('$', `at most ${maxBytes} bytes of JSON`, `${bytes} bytes`);
+  }
+  return { message: message, type, streamName, namespace, json };
+}
+
+/**
+ * Checks the shape of a value that `JSON.parse` made (so it is JSON by construction: no walk for
+ * NaN, Dates or cycles, no re-serialisation) and returns it typed: the read path's check.
+ */
+export function checkParsedStateMessage(value: unknown): AirbyteStateMessage {
+  const message = expectObject(value, '$', 'a JSON object (an Airbyte state message)');
+  checkStateMessageShape(message);
+  return message;
+}
+
+function checkStateMessageShape(message: Obj): {
+  type: AirbyteStateType;
+  streamName: string;
+  namespace: string;
+} {
   const type = checkType(message.type);
   let streamName: string;
   let namespace = '';
@@ -61,13 +86,7 @@ export function prepareStateMessage(
   }
   checkStats(message.sourceStats, '$.sourceStats');
   checkStats(message.destinationStats, '$.destinationStats');
-  const json = JSON.stringify(message);
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_STATE_BYTES;
-  const bytes = Buffer.byteLength(json, 'utf8');
-  if (bytes > maxBytes) {
-    throw new InvalidStateMessageError('$', `at most ${maxBytes} bytes of JSON`, `${bytes} bytes`);
-  }
-  return { message: message, type, streamName, namespace, json };
+  return { type, streamName, namespace };
 }
 
 /**
