@@ -1,0 +1,180 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import { median } from '../measure';
+import type { BenchCase, BenchContext, CaseRow } from '../types';
+import type { BenchTemporal } from '../worker/bench-temporal';
+import type { MemoryWorkerConfig, MemoryWorkerMessage } from '../worker/memory-worker';
+import { runBenchSync } from './temporal-sync';
+
+const ROOT = join(__dirname, '..', '..');
+const MB = 2 ** 20;
+/** Peak RSS target. */
+const PEAK_LIMIT_MB = 300;
+/** "Flat": RSS over the last quarter of the records at most this much above the second quarter. */
+const FLAT_TOLERANCE = 0.1;
+/** How often the parent pairs the latest RSS sample with the records committed so far. */
+const PROGRESS_INTERVAL_MS = 500;
+
+/** What one sync on a worker process of its own showed of the worker's memory. */
+interface MemoryRun {
+  readonly peakMb: number;
+  /** Median RSS over each quarter of the records, in MB. */
+  readonly quarters: readonly number[];
+  readonly samples: number;
+  readonly recordsPerSecond: number;
+  readonly last: NodeJS.MemoryUsage | undefined;
+}
+
+/**
+ * The worker's memory over one long sync: the worker runs in a child process (bench/worker/
+ * memory-worker.ts) that reports its RSS; the parent pairs each sample with the records
+ * committed so far, so growth shows against record count, not time. For scale, the same sync
+ * runs first on a fresh worker process whose state activities do nothing.
+ */
+export const workerMemoryCase: BenchCase = {
+  id: 'worker-memory',
+  needsTemporal: true,
+  rowIds: ['worker-memory'],
+  async run(ctx: BenchContext): Promise<CaseRow[]> {
+    const temporal = await ctx.temporal();
+    const total = ctx.sizes.memoryRecords;
+    const noop = await measureWorkerMemory(ctx, temporal, total, true);
+    const ours = await measureWorkerMemory(ctx, temporal, total, false);
+    const [, q2 = NaN, , q4 = NaN] = ours.quarters;
+    const growth = q4 - q2;
+    const flat = Number.isFinite(growth) ? growth <= q2 * FLAT_TOLERANCE : undefined;
+    const fmt = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} MB` : 'n/a');
+    const describe = (run: MemoryRun) =>
+      `${run.recordsPerSecond.toFixed(0)} records/s; median RSS per quarter of the records: ${run.quarters.map(fmt).join(', ')} (${run.samples} samples)`;
+    const { last } = ours;
+    return [
+      {
+        id: 'worker-memory',
+        title: `worker memory over a sync of ${total.toLocaleString('en')} records`,
+        comparedWith: '— (for scale: the same worker with no-op state activities)',
+        target: `peak RSS < ${PEAK_LIMIT_MB} MB and flat`,
+        ours: { median: ours.peakMb, samples: [ours.peakMb], unit: 'MB peak RSS' },
+        baseline: { median: noop.peakMb, samples: [noop.peakMb], unit: 'MB peak RSS' },
+        ratio: ours.peakMb / noop.peakMb,
+        ratioText: `peak ${fmt(ours.peakMb)} (no-op worker ${fmt(noop.peakMb)}); ${flat === undefined ? 'too few samples to judge growth' : `${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MB from 2nd to 4th quarter (${flat ? 'flat' : 'grows'})`}`,
+        meets: ours.peakMb < PEAK_LIMIT_MB && flat !== false,
+        details: [
+          `One sync (state activities as activities, batches of ${ctx.sizes.batchSize}) on a worker alone in a child process, run with \`node --require tsx/cjs\` (no loader thread). Peak = the process's getrusage high-water mark; flat = RSS over the last quarter of the records at most ${FLAT_TOLERANCE * 100}% above the second quarter.`,
+          `With the plugin: ${describe(ours)}.`,
+          `No-op state activities (no database, no pool): ${describe(noop)}.`,
+          last
+            ? `Last sample with the plugin: RSS ${fmt(last.rss / MB)}, of which the main thread's V8 heap ${fmt(last.heapTotal / MB)} (${fmt(last.heapUsed / MB)} used) and external ${fmt(last.external / MB)}; the rest is Temporal Core (Rust), the workflow thread's V8 isolate, code and allocator arenas.`
+            : 'No RSS sample arrived.',
+        ],
+      },
+    ];
+  },
+};
+
+async function measureWorkerMemory(
+  ctx: BenchContext,
+  temporal: BenchTemporal,
+  total: number,
+  noop: boolean,
+): Promise<MemoryRun> {
+  const taskQueue = `${temporal.taskQueue}-memory-${noop ? 'noop' : 'db'}`;
+  const child = await startWorkerProcess(ctx, temporal, taskQueue);
+  let rssMb = 0;
+  let maxRss = 0;
+  let last: NodeJS.MemoryUsage | undefined;
+  child.on('message', (message: MemoryWorkerMessage) => {
+    if (message.type === 'rss') {
+      last = message.memory;
+      rssMb = message.memory.rss / MB;
+    }
+    if (message.type === 'done') maxRss = message.maxRss;
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const samples: { records: number; rssMb: number }[] = [];
+  const connectionId = `bench-memory-${noop ? 'noop' : 'db'}`;
+  // The no-op activities keep no checkpoint rows: their progress is counted from the samples'
+  // time instead, which is as good for a steady sync.
+  const began = performance.now();
+  let ms = 0;
+  const poll = setInterval(() => {
+    if (noop) {
+      samples.push({ records: 0, rssMb });
+      return;
+    }
+    ctx.pool
+      .query<{ n: string | null }>(
+        `select sum(records_committed) as n from ${ctx.backend.tables.checkpoints} where connection_id = $1`,
+        [connectionId],
+      )
+      .then((result) => {
+        samples.push({ records: Number(result.rows[0]?.n ?? 0), rssMb });
+      })
+      .catch(() => undefined); // one missed sample is no loss
+  }, PROGRESS_INTERVAL_MS);
+  try {
+    ({ ms } = await runBenchSync(ctx, temporal, {
+      count: total,
+      label: `memory_${noop ? 'noop' : 'db'}`,
+      connectionId,
+      taskQueue,
+      noop,
+    }));
+  } finally {
+    clearInterval(poll);
+    if (child.connected) child.send('stop');
+    await exited;
+  }
+  if (noop) {
+    // Spread the samples evenly over the records, by time.
+    const elapsed = performance.now() - began;
+    samples.forEach((sample, i) => {
+      sample.records = Math.min(total, ((i + 1) * PROGRESS_INTERVAL_MS * total) / elapsed);
+    });
+  }
+  const quarter = (q: number) =>
+    median(
+      samples
+        .filter((s) => s.records > (total * (q - 1)) / 4 && s.records <= (total * q) / 4)
+        .map((s) => s.rssMb),
+    );
+  return {
+    peakMb: maxRss / MB,
+    quarters: [quarter(1), quarter(2), quarter(3), quarter(4)],
+    samples: samples.length,
+    recordsPerSecond: total / (ms / 1000),
+    last,
+  };
+}
+
+async function startWorkerProcess(
+  ctx: BenchContext,
+  temporal: BenchTemporal,
+  taskQueue: string,
+): Promise<ChildProcess> {
+  const config: MemoryWorkerConfig = {
+    address: temporal.address,
+    namespace: temporal.namespace,
+    taskQueue,
+    bundlePath: temporal.bundlePath,
+    databaseUrl: ctx.databaseUrl,
+  };
+  // Our own execArgv, not the parent's (--cpu-prof, --test…): only tsx's in-thread CommonJS
+  // hook. `--import tsx` would add its ESM loader thread, ~45 MB that a worker running compiled
+  // JavaScript does not have.
+  const child = fork(
+    join(__dirname, '..', 'worker', 'memory-worker.ts'),
+    [JSON.stringify(config)],
+    {
+      cwd: ROOT,
+      execArgv: ['--require', 'tsx/cjs'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.on('message', (message: MemoryWorkerMessage) => message.type === 'ready' && resolve());
+    child.once('exit', (code) =>
+      reject(new Error(`the worker process exited (${code}) before it was ready`)),
+    );
+  });
+  return child;
+}

@@ -1,0 +1,36 @@
+import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { prefixActivities } from '../../activities/prefix-activities';
+import { createSampleSourceActivities } from '../../activities/sample-source-activities';
+import { SyncStatePlugin } from '../../src/plugin';
+import {
+  createNoopStateActivities,
+  NOOP_ACTIVITY_PREFIX,
+} from '../activities/noop-state-activities';
+
+/** Options of {@link createBenchWorker}. */
+export interface BenchWorkerOptions {
+  readonly connection: NativeConnection;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly workflowBundle: WorkflowBundleOption;
+  /** The database of the real state activities (the plugin opens its own pool, of 10). */
+  readonly databaseUrl: string;
+}
+
+/**
+ * A worker as users run one: `SyncStatePlugin` with its defaults and the sample source's
+ * activities, plus the no-op state activities under `noop.` for the baselines.
+ */
+export function createBenchWorker(options: BenchWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowBundle: options.workflowBundle,
+    activities: {
+      ...createSampleSourceActivities(),
+      ...prefixActivities(createNoopStateActivities(), NOOP_ACTIVITY_PREFIX),
+    },
+    plugins: [new SyncStatePlugin({ url: options.databaseUrl })],
+  });
+}
