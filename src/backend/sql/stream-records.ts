@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../../errors';
+import { selectPrimaryKey } from './select-primary-key';
 import { quoteIdent, type RunResult, type SqlExecutor } from './executor';
 
 /** A destination table of stream records. */
@@ -40,14 +41,7 @@ export async function ensureStreamTable(db: SqlExecutor, table: StreamTable): Pr
     [],
     'run',
   );
-  const rows = (await db.execute(
-    `select a.attname as column from pg_index i
-       join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
-      where i.indrelid = ?::regclass and i.indisprimary order by array_position(i.indkey, a.attnum)`,
-    [qualified],
-    'all',
-  )) as { column: string }[];
-  const existing = rows.map((row) => row.column);
+  const existing = await selectPrimaryKey(db, qualified);
   if (existing.join('\u0000') !== table.primaryKey.join('\u0000')) {
     throw new InvalidInputError(
       'primaryKey',
