@@ -46,7 +46,7 @@ export {
   syncSearchAttributesRegistered,
 } from './client/search-attributes';
 export { DEFAULT_AUTHOR, DEFAULT_HISTORY_RETENTION } from './backend/state-history';
-export { HISTORY_PRUNE_INTERVAL } from './backend/prune-schedule';
+export { historyPruneInterval } from './backend/prune-schedule';
 export type {
   AuthorOptions,
   ClearStateOptions,

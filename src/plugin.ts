@@ -21,6 +21,8 @@ export interface SyncStatePluginOptions {
   readonly maxStateBytes?: number;
   /** Versions of each stream's state the history keeps. Default: 100 (`DEFAULT_HISTORY_RETENTION`). */
   readonly historyRetention?: number;
+  /** Send the statements of every write and commit as prepared statements (`false` behind PgBouncer < 1.21 in transaction mode). Default: `true`. */
+  readonly preparedStatements?: boolean;
   /** Most database connections the plugin's pool opens. Default: 10. */
   readonly poolSize?: number;
   /** Registers the activities as `activityNamePrefix + name` (e.g. `syncState.commitBatch`). Default: `''`. */

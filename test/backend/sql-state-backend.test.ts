@@ -303,6 +303,40 @@ describe('defects of PyAirbyte that we fix', () => {
     );
   });
 
+  test('a write goes as a prepared statement (unless preparedStatements: false), in your transaction too', async () => {
+    // pg_prepared_statements lists the current session's statements and how often each ran; a
+    // transaction pins the session, so the writes and the look-ups share it.
+    const executionsPerWrite = async (b: SqlStateBackend, source: string): Promise<number> =>
+      b.orm.em.fork().transactional(async (em) => {
+        const executions = async (): Promise<number> => {
+          const [row] = await em.execute<{ n: string | null }[]>(
+            `select sum(generic_plans + custom_plans) as n from pg_prepared_statements
+              where name like 'tss\\_%' and statement like '%_airbyte_%state%'`,
+          );
+          return Number(row?.n ?? 0);
+        };
+        const before = await executions();
+        await b.getStateWriter(source).writeState(stream('users', 1), { em });
+        await b
+          .getStateWriter(source, { destinationName: 'd' })
+          .writeState(stream('users', 1), { em });
+        return (await executions()) - before;
+      });
+    assert.equal(await executionsPerWrite(backend, 'source-prepared'), 2);
+    const unprepared = new SqlStateBackend(backend.orm, { preparedStatements: false });
+    assert.equal(await executionsPerWrite(unprepared, 'source-unprepared'), 0);
+    for (const source of ['source-prepared', 'source-unprepared']) {
+      for (const destinationName of [undefined, 'd']) {
+        const provider = await backend.getStateProvider(source, { destinationName });
+        assert.equal(provider.getStreamState('users').stream?.stream_state?.cursor, 1, source);
+      }
+    }
+    assert.throws(
+      () => new SqlStateBackend(backend.orm, { preparedStatements: 'yes' as never }),
+      /Invalid preparedStatements: expected true or false/,
+    );
+  });
+
   test('10. invalid or oversize state gets a named error and changes nothing', async () => {
     const small = new SqlStateBackend(backend.orm, { maxStateBytes: 200 });
     const writer = small.getStateWriter('source-bad');

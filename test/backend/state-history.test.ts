@@ -6,7 +6,7 @@ import {
   type AirbyteStateMessage,
   commitBatch,
   DEFAULT_HISTORY_RETENTION,
-  HISTORY_PRUNE_INTERVAL,
+  historyPruneInterval,
   InvalidInputError,
   InvalidStateMessageError,
   SqlStateBackend,
@@ -104,7 +104,7 @@ describe('state history', () => {
     );
   });
 
-  test('a writer prunes every 10th write of a stream, so the table never holds many extra versions', async () => {
+  test('a writer prunes a stream every retention/2 writes, so the table never holds many extra versions', async () => {
     const small = new SqlStateBackend(backend.orm, { historyRetention: 5 });
     const writer = small.getStateWriter('h-prune');
     const stored = async () =>
@@ -116,13 +116,17 @@ describe('state history', () => {
         )[0]?.n,
       );
     const counts: number[] = [];
-    for (let i = 1; i <= 40; i++) {
+    // Prunes at writes 1, 4, 7, …, 40: after write 41 one version beyond the retention is stored.
+    for (let i = 1; i <= 41; i++) {
       await writer.writeState(stream('users', i));
       counts.push(await stored());
     }
-    assert.ok(Math.max(...counts) <= 5 + HISTORY_PRUNE_INTERVAL - 1, `stored: ${counts.join(' ')}`);
+    assert.equal(historyPruneInterval(5), 3);
+    assert.ok(Math.max(...counts) <= 5 + 3 - 1, `stored: ${counts.join(' ')}`);
+    assert.ok(Math.max(...counts) > 5, 'pruned on every write: the schedule is not in effect');
     assert.equal(counts[0], 1);
-    assert.deepEqual(await cursors('h-prune', 'users', small), [40, 39, 38, 37, 36]);
+    assert.equal(counts.at(-1), 6);
+    assert.deepEqual(await cursors('h-prune', 'users', small), [41, 40, 39, 38, 37]);
     const oldest = await sql<{ version: string }>(
       `select min(version) as version from _sync_state_history where source_name = 'h-prune'`,
     );
@@ -132,7 +136,7 @@ describe('state history', () => {
       'a version beyond the retention is gone for readers, even before its prune',
     );
     const all = new SqlStateBackend(backend.orm, { historyRetention: Infinity });
-    for (let i = 41; i <= 60; i++)
+    for (let i = 42; i <= 60; i++)
       await all.getStateWriter('h-prune').writeState(stream('users', i));
     assert.equal(
       (await cursors('h-prune', 'users', all)).length,

@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../../errors';
 import { selectPrimaryKey } from './select-primary-key';
-import { quoteIdent, type RunResult, type SqlExecutor } from './executor';
+import { quoteIdent, type SqlExecutor } from './executor';
+import { runStatement } from './run-statement';
 
 /** A destination table of stream records. */
 export interface StreamTable {
@@ -64,7 +65,8 @@ export async function upsertStreamRecords(
   if (records.length === 0) return 0;
   const keys = table.primaryKey.map(quoteIdent);
   const extract = table.primaryKey.map((_, i) => `r.value ->> ? as ${keys[i]}`).join(', ');
-  return executeWithBoundParameters(
+  // ~300 KB of record JSON per batch: bound, not pasted into the SQL (see runStatement).
+  const { rowCount } = await runStatement(
     db,
     `insert into ${qualifiedTableName(table)} (${keys.join(', ')}, _airbyte_checkpoint, _airbyte_data)
      select distinct on (${keys.join(', ')}) ${keys.join(', ')}, ?::bigint, value
@@ -75,41 +77,5 @@ export async function upsertStreamRecords(
            _airbyte_extracted_at = clock_timestamp(), _airbyte_raw_id = gen_random_uuid()`,
     [checkpoint, ...table.primaryKey, JSON.stringify(records)],
   );
-}
-
-/**
- * The part of MikroORM's `SqlEntityManager` that runs a statement with bound parameters on the
- * entity manager's connection (inside its transaction, if any).
- */
-interface BindingEntityManager {
-  getKnex(): { raw(sql: string, bindings: readonly unknown[]): BoundQuery };
-  getTransactionContext(): unknown;
-}
-
-interface BoundQuery extends PromiseLike<{ rowCount: number | null }> {
-  transacting(transaction: never): BoundQuery;
-}
-
-/**
- * Runs a write and returns its row count. MikroORM's `execute` inlines every parameter into the
- * SQL text, so a batch's ~300 KB of JSON is escaped in JS and then lexed by PostgreSQL as one
- * literal, which costs more than the upsert itself (1,000 records: 18.6 ms inlined, 10.4 ms bound;
- * see BENCHMARKS.md). On a MikroORM EntityManager we send the parameters bound instead, on the
- * same connection and transaction; any other executor gets `execute`.
- */
-async function executeWithBoundParameters(
-  db: SqlExecutor,
-  sql: string,
-  params: unknown[],
-): Promise<number> {
-  const em = db as Partial<BindingEntityManager>;
-  if (typeof em.getKnex !== 'function' || typeof em.getTransactionContext !== 'function') {
-    return ((await db.execute(sql, params, 'run')) as RunResult).affectedRows;
-  }
-  const query = em.getKnex().raw(sql, params);
-  const transaction = em.getTransactionContext();
-  const result = await (transaction === undefined
-    ? query
-    : query.transacting(transaction as never));
-  return result.rowCount ?? 0;
+  return rowCount;
 }

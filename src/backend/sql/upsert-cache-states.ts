@@ -1,10 +1,5 @@
-import {
-  type AppendedVersionRow,
-  type HistoryAppend,
-  historyParams,
-  RETURNING_STATE_ROWS,
-  withHistory,
-} from './append-history';
+import { type AppendedVersionRow, type HistoryAppend, runStateUpsert } from './append-history';
+import type { StatementOptions } from './run-statement';
 import type { SqlExecutor, StateTables } from './executor';
 
 /** One `_airbyte_state` row to write. */
@@ -27,6 +22,7 @@ export async function upsertCacheStates(
   tables: StateTables,
   rows: readonly CacheStateRow[],
   history?: HistoryAppend,
+  options: StatementOptions = {},
 ): Promise<AppendedVersionRow[]> {
   if (rows.length === 0) return [];
   const params: unknown[] = [];
@@ -38,13 +34,11 @@ export async function upsertCacheStates(
      values ${values.join(', ')}
      on conflict (source_name, stream_namespace, table_name) do update
        set stream_name = excluded.stream_name, state_json = excluded.state_json, last_updated = excluded.last_updated`;
-  if (!history) {
-    await db.execute(upsert, params, 'run');
-    return [];
-  }
-  return (await db.execute(
-    withHistory(tables, `${upsert} ${RETURNING_STATE_ROWS}`, history),
-    [...params, ...historyParams(history)],
-    'all',
-  )) as AppendedVersionRow[];
+  return runStateUpsert(
+    db,
+    tables,
+    { sql: upsert, params, rowCount: rows.length },
+    history,
+    options,
+  );
 }

@@ -1,10 +1,5 @@
-import {
-  type AppendedVersionRow,
-  type HistoryAppend,
-  historyParams,
-  RETURNING_STATE_ROWS,
-  withHistory,
-} from './append-history';
+import { type AppendedVersionRow, type HistoryAppend, runStateUpsert } from './append-history';
+import type { StatementOptions } from './run-statement';
 import type { SqlExecutor, StateTables } from './executor';
 
 /** One `_airbyte_destination_state` row to write. */
@@ -27,6 +22,7 @@ export async function upsertDestinationStates(
   tables: StateTables,
   rows: readonly DestinationStateRow[],
   history?: HistoryAppend,
+  options: StatementOptions = {},
 ): Promise<AppendedVersionRow[]> {
   if (rows.length === 0) return [];
   const params: unknown[] = [];
@@ -46,13 +42,11 @@ export async function upsertDestinationStates(
      values ${values.join(', ')}
      on conflict (destination_name, source_name, table_prefix, stream_namespace, stream_name) do update
        set state_json = excluded.state_json, last_updated = excluded.last_updated`;
-  if (!history) {
-    await db.execute(upsert, params, 'run');
-    return [];
-  }
-  return (await db.execute(
-    withHistory(tables, `${upsert} ${RETURNING_STATE_ROWS}`, history),
-    [...params, ...historyParams(history)],
-    'all',
-  )) as AppendedVersionRow[];
+  return runStateUpsert(
+    db,
+    tables,
+    { sql: upsert, params, rowCount: rows.length },
+    history,
+    options,
+  );
 }
