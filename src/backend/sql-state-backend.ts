@@ -26,7 +26,7 @@ import { selectHistory } from './sql/select-history';
 import { selectStates } from './sql/select-states';
 import { upsertCacheStates } from './sql/upsert-cache-states';
 import { upsertDestinationStates } from './sql/upsert-destination-states';
-import { parseStoredState, StoredStateProvider } from './stored-state';
+import { StoredStateProvider } from './stored-state';
 import { SqlStateWriter, type StateWriterKey, type WriteOptions } from './sql-state-writer';
 import {
   appendedEntry,
@@ -167,7 +167,9 @@ export class SqlStateBackend {
 
   /**
    * The stored state of `sourceName` (PyAirbyte's `get_state_provider`), filtered in SQL by
-   * source, destination, table prefix and streams, in any combination.
+   * source, destination, table prefix and streams, in any combination. Messages are parsed and
+   * checked when first asked for; an invalid stored row then throws `InvalidStateMessageError`
+   * naming the row.
    */
   async getStateProvider(
     sourceName: string,
@@ -197,7 +199,7 @@ export class SqlStateBackend {
     const rows = await selectStates(db, this.tables, selection);
     const table =
       selection.destinationName === undefined ? '_airbyte_state' : '_airbyte_destination_state';
-    const provider = new StoredStateProvider(rows.map((row) => parseStoredState(row, table)));
+    const provider = new StoredStateProvider(rows, table);
     this.snapshots.set(cacheKey, provider);
     return provider;
   }

@@ -56,7 +56,7 @@ export abstract class StateProvider {
     notFound: AirbyteStateMessage | null | undefined | 'raise' = 'raise',
   ): AirbyteStateMessage | null | undefined {
     const name = typeof stream === 'string' ? stream : stream.name;
-    const matches = this.stateMessageArtifacts.filter(
+    const matches = this.messagesOfStreamName(name).filter(
       (message) =>
         message.type === 'STREAM' &&
         message.stream?.stream_descriptor.name === name &&
@@ -76,6 +76,15 @@ export abstract class StateProvider {
     if (matches[0]) return matches[0];
     if (notFound !== 'raise') return notFound;
     throw new StateNotFoundError(name, [...this.knownStreamNames].sort());
+  }
+
+  /**
+   * The messages among which {@link getStreamState} looks for stream `name`: all of them here;
+   * a provider that can narrow the search cheaply returns fewer (never fewer matches).
+   */
+  protected messagesOfStreamName(name: string): readonly AirbyteStateMessage[] {
+    void name;
+    return this.stateMessageArtifacts;
   }
 
   /** The text of a connector's `read --state FILE` (PyAirbyte's exact layout). */

@@ -364,6 +364,51 @@ describe('defects of PyAirbyte that we fix', () => {
   });
 });
 
+describe('reading stored rows', () => {
+  test('a stored row that is not a valid message is refused by name when read; other streams stay readable', async () => {
+    const writer = backend.getStateWriter('source-edited');
+    await writer.writeStates([stream('users', 1), stream('orders', 2), stream('items', 3)]);
+    const edit = (streamName: string, json: string) =>
+      sql(
+        `update _airbyte_state set state_json = ? where source_name = 'source-edited' and stream_name = ?`,
+        [json, streamName],
+      );
+    const corruptions: [string, RegExp][] = [
+      [
+        '{"type": "STREAM",',
+        /_airbyte_state row \(stream_namespace "", stream_name "orders"\)\.state_json: expected JSON text/,
+      ],
+      [
+        JSON.stringify({ type: 'STREAM', stream: { stream_descriptor: {} } }),
+        /stream_name "orders"\)\.state_json \$\.stream\.stream_descriptor\.name/,
+      ],
+      [
+        JSON.stringify(stream('users', 9)),
+        /stream_name "orders"\)\.state_json \$\.stream\.stream_descriptor\.name: expected the row's stream_name "orders", got "users"/,
+      ],
+    ];
+    for (const [json, error] of corruptions) {
+      await edit('orders', json);
+      const provider = await backend.getStateProvider('source-edited');
+      // Only the rows of the stream asked for are parsed.
+      assert.equal(provider.getStreamState('users').stream?.stream_state?.cursor, 1);
+      assert.equal(provider.getStreamState('items').stream?.stream_state?.cursor, 3);
+      assert.throws(() => provider.getStreamState('orders'), error);
+      assert.throws(() => provider.stateMessageArtifacts, error);
+      assert.throws(() => provider.toStateInputFileText(), error);
+      assert.throws(() => provider.knownStreamNames, InvalidStateMessageError);
+    }
+    await writer.writeState(stream('orders', 4));
+    const fixed = await backend.getStateProvider('source-edited');
+    assert.deepEqual(
+      fixed.stateMessageArtifacts.map((m) => m.stream?.stream_state?.cursor),
+      [3, 4, 1],
+    );
+    assert.equal(fixed.getStreamState('orders').stream?.stream_state?.cursor, 4);
+    assert.throws(() => fixed.getStreamState('nope'), /nope/);
+  });
+});
+
 describe('bad configuration', () => {
   test('names the option and what was expected', async () => {
     await assert.rejects(
