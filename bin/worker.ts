@@ -3,7 +3,8 @@
  * `npm run worker`: the worker that runs the example syncs, configured by the environment:
  * DATABASE_URL, SYNC_TASK_QUEUE, and Temporal's own TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
  * TEMPORAL_API_KEY and TLS variables (so the same worker runs on a cluster or Temporal Cloud).
- * WORKER_READY_FILE, when set, names a file written once the worker runs (for health checks).
+ * WORKER_READY_FILE, when set, names a file written once the worker runs (for health checks);
+ * SYNC_WORKFLOW_BUNDLE, a prebuilt workflow bundle (`npm run bundle-workflows -- FILE`).
  */
 import { writeFileSync } from 'node:fs';
 import { appSettingsFromEnv, redactUrl, requireDatabaseUrl } from '../src/config/app';
@@ -15,7 +16,8 @@ runMain(async () => {
   const running = await startWorker(settings, { logLevel: 'INFO' });
   process.stdout.write(
     `Worker ready: task queue "${settings.taskQueue}" on ${settings.temporal.address} (namespace ${settings.temporal.namespace}), ` +
-      `database ${redactUrl(requireDatabaseUrl(settings))}\n`,
+      `database ${redactUrl(requireDatabaseUrl(settings))}, ` +
+      `workflows ${settings.workflowBundle ? `from the bundle ${settings.workflowBundle}` : 'bundled at start-up'}\n`,
   );
   // A file for container health checks: it exists once the worker polls its task queue.
   if (process.env.WORKER_READY_FILE)

@@ -1,5 +1,8 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFile, fork } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { WORKER_NODE_OPTIONS, WORKER_PROCESS_ENV } from '../../src/app/worker-process';
 import { median } from '../measure';
 import type { BenchCase, BenchContext, CaseRow } from '../types';
 import type { BenchTemporal } from '../worker/bench-temporal';
@@ -7,6 +10,7 @@ import type { MemoryWorkerConfig, MemoryWorkerMessage } from '../worker/memory-w
 import { runBenchSync } from './temporal-sync';
 
 const ROOT = join(__dirname, '..', '..');
+const execFileAsync = promisify(execFile);
 const MB = 2 ** 20;
 /** Peak RSS target. */
 const PEAK_LIMIT_MB = 300;
@@ -59,9 +63,15 @@ export const workerMemoryCase: BenchCase = {
         ratioText: `peak ${fmt(ours.peakMb)} (no-op worker ${fmt(noop.peakMb)}); ${flat === undefined ? 'too few samples to judge growth' : `${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MB from 2nd to 4th quarter (${flat ? 'flat' : 'grows'})`}`,
         meets: ours.peakMb < PEAK_LIMIT_MB && flat !== false,
         details: [
-          `One sync (state activities as activities, batches of ${ctx.sizes.batchSize}) on a worker alone in a child process, run with \`node --require tsx/cjs\` (no loader thread). Peak = the process's getrusage high-water mark; flat = RSS over the last quarter of the records at most ${FLAT_TOLERANCE * 100}% above the second quarter.`,
+          `One sync (state activities as activities, batches of ${ctx.sizes.batchSize}) on a worker alone in a child process, compiled by \`tsc\` and run by \`node ${WORKER_NODE_OPTIONS.join(' ')}\` with ${Object.entries(
+            WORKER_PROCESS_ENV,
+          )
+            .map(([k, v]) => `\`${k}=${v}\``)
+            .join(
+              ', ',
+            )}, as the Dockerfile runs the worker (src/app/worker-process.ts says why). Peak = the process's getrusage high-water mark; flat = RSS over the last quarter of the records at most ${FLAT_TOLERANCE * 100}% above the second quarter.`,
           `With the plugin: ${describe(ours)}.`,
-          `No-op state activities (no database, no pool): ${describe(noop)}.`,
+          `No-op state activities (the plugin registered, its activities never called): ${describe(noop)}.`,
           last
             ? `Last sample with the plugin: RSS ${fmt(last.rss / MB)}, of which the main thread's V8 heap ${fmt(last.heapTotal / MB)} (${fmt(last.heapUsed / MB)} used) and external ${fmt(last.external / MB)}; the rest is Temporal Core (Rust), the workflow thread's V8 isolate, code and allocator arenas.`
             : 'No RSS sample arrived.',
@@ -158,18 +168,15 @@ async function startWorkerProcess(
     bundlePath: temporal.bundlePath,
     databaseUrl: ctx.databaseUrl,
   };
-  // Our own execArgv, not the parent's (--cpu-prof, --test…): only tsx's in-thread CommonJS
-  // hook. `--import tsx` would add its ESM loader thread, ~45 MB that a worker running compiled
-  // JavaScript does not have.
-  const child = fork(
-    join(__dirname, '..', 'worker', 'memory-worker.ts'),
-    [JSON.stringify(config)],
-    {
-      cwd: ROOT,
-      execArgv: ['--require', 'tsx/cjs'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
+  // The worker as the Dockerfile runs it: compiled JavaScript (no tsx, no loader thread), with
+  // the process settings we ship (src/app/worker-process.ts), and our own execArgv rather than
+  // the parent's (--cpu-prof, --test…).
+  const child = fork(await compileMemoryWorker(), [JSON.stringify(config)], {
+    cwd: ROOT,
+    env: { ...process.env, ...WORKER_PROCESS_ENV },
+    execArgv: [...WORKER_NODE_OPTIONS],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   await new Promise<void>((resolve, reject) => {
     child.on('message', (message: MemoryWorkerMessage) => message.type === 'ready' && resolve());
     child.once('exit', (code) =>
@@ -177,4 +184,26 @@ async function startWorkerProcess(
     );
   });
   return child;
+}
+
+/**
+ * Compiles bench/worker/memory-worker.ts and what it imports with `tsc` (a few seconds), under
+ * node_modules/.cache so that the compiled files resolve the project's packages, and returns
+ * the entry's path.
+ */
+async function compileMemoryWorker(): Promise<string> {
+  const outDir = join(ROOT, 'node_modules', '.cache', 'temporal-sync-state-bench');
+  await rm(outDir, { recursive: true, force: true });
+  await execFileAsync(
+    process.execPath,
+    [
+      require.resolve('typescript/bin/tsc'),
+      '-p',
+      join(ROOT, 'bench', 'worker', 'tsconfig.memory-worker.json'),
+      '--outDir',
+      outDir,
+    ],
+    { cwd: ROOT },
+  );
+  return join(outDir, 'bench', 'worker', 'memory-worker.js');
 }

@@ -6,6 +6,8 @@ import {
   Worker,
   type WorkerOptions,
 } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
+import { InvalidInputError } from '../errors';
 import { createSampleSourceActivities } from '../../activities/sample-source-activities';
 import { type AppSettings, requireDatabaseUrl, requireTemporalAddress } from '../config/app';
 import { connectWorker } from '../config/temporal';
@@ -28,6 +30,20 @@ export interface StartWorkerOptions {
     WorkerOptions,
     'interceptors' | 'workflowBundle' | 'stickyQueueScheduleToStartTimeout'
   >;
+}
+
+/** `SYNC_WORKFLOW_BUNDLE`'s file, checked before anything connects, or none. */
+function prebuiltBundle(settings: AppSettings): { codePath: string } | undefined {
+  const codePath = settings.workflowBundle;
+  if (codePath === undefined) return undefined;
+  if (!existsSync(codePath)) {
+    throw new InvalidInputError(
+      'SYNC_WORKFLOW_BUNDLE',
+      'the path of a bundle written by `npm run bundle-workflows -- FILE`',
+      `${codePath}, which does not exist`,
+    );
+  }
+  return { codePath };
 }
 
 /** A running worker: `done` settles when it stops; `shutdown()` stops it gracefully. */
@@ -59,6 +75,7 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   const url = requireDatabaseUrl(settings);
   requireTemporalAddress(settings);
+  const bundle = options.workerOptions?.workflowBundle ?? prebuiltBundle(settings);
   installRuntime(options.logger ?? new DefaultLogger(options.logLevel ?? 'WARN'));
   // Open and migrate the database once before polling, so that a wrong URL, a missing privilege
   // or a failed migration stops the start-up with its error instead of surfacing later.
@@ -68,9 +85,9 @@ export async function startWorker(
     connection,
     namespace: settings.temporal.namespace,
     taskQueue: settings.taskQueue,
-    workflowsPath: options.workerOptions?.workflowBundle
-      ? undefined
-      : require.resolve('../../workflows/examples'),
+    ...(bundle
+      ? { workflowBundle: bundle }
+      : { workflowsPath: require.resolve('../../workflows/examples') }),
     ...options.workerOptions,
     activities: createSampleSourceActivities(),
     plugins: [new SyncStatePlugin({ url, poolSize: options.poolSize, schema: settings.schema })],

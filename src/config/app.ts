@@ -12,6 +12,11 @@ export interface AppSettings {
   readonly taskQueue: string;
   /** `SYNC_SCHEMA`: the PostgreSQL schema of the state and stream tables. Default: `public`. */
   readonly schema: string | undefined;
+  /**
+   * `SYNC_WORKFLOW_BUNDLE`: a prebuilt bundle of the example workflows (`npm run bundle-workflows
+   * -- FILE`) that the worker loads instead of bundling at start-up. Default: bundle at start-up.
+   */
+  readonly workflowBundle: string | undefined;
   /** Temporal's own variables (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`, TLS). */
   readonly temporal: TemporalSettings;
 }
@@ -22,6 +27,7 @@ export function appSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AppSet
     databaseUrl: env.DATABASE_URL || undefined,
     taskQueue: env.SYNC_TASK_QUEUE || DEFAULT_TASK_QUEUE,
     schema: env.SYNC_SCHEMA || undefined,
+    workflowBundle: env.SYNC_WORKFLOW_BUNDLE || undefined,
     temporal: temporalSettingsFromEnv(),
   };
 }

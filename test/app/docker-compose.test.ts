@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
+import { WORKER_NODE_OPTIONS, WORKER_PROCESS_ENV } from '../../src/app/worker-process';
 import { appSettingsFromEnv, DEFAULT_TASK_QUEUE } from '../../src/config/app';
 
 /**
@@ -94,5 +95,21 @@ describe('docker-compose.yml', () => {
       '/tmp/worker-ready',
     ]);
     assert.match(readFileSync(join(root, 'bin', 'worker.ts'), 'utf8'), /WORKER_READY_FILE/);
+  });
+
+  test('the worker image runs a prebuilt workflow bundle with the worker process settings', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    const env = new Map(
+      [...dockerfile.matchAll(/^\s*(?:ENV\s+)?([A-Z_]+)=(\S+?)\s*\\?$/gm)].map((m) => [m[1], m[2]]),
+    );
+    for (const [name, value] of Object.entries(WORKER_PROCESS_ENV))
+      assert.equal(env.get(name), value, name);
+    assert.equal(env.get('NODE_OPTIONS'), WORKER_NODE_OPTIONS.join(' '));
+    const bundle = env.get('SYNC_WORKFLOW_BUNDLE');
+    assert.ok(bundle?.startsWith('/app/'), 'the bundle is in the image');
+    assert.ok(
+      dockerfile.includes(`node dist/bin/bundle-workflows.js ${bundle?.slice('/app/'.length)}`),
+      'the image builds the bundle the worker loads',
+    );
   });
 });

@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { WORKER_NODE_OPTIONS, WORKER_PROCESS_ENV } from '../../src/app/worker-process';
 import { type DevServer, startDevServer } from '../../src/testing/dev-server';
 import { withTestDatabase } from '../helpers/database';
 
@@ -14,6 +17,7 @@ const root = join(__dirname, '..', '..');
 const taskQueue = `entries-${randomUUID()}`;
 let server: DevServer;
 let worker: ChildProcess | undefined;
+let bundleDir: string | undefined;
 
 before(async () => {
   await db.ready();
@@ -22,6 +26,7 @@ before(async () => {
 after(async () => {
   if (worker && worker.exitCode === null) worker.kill('SIGKILL');
   await server?.stop();
+  if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
 });
 
 function env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
@@ -45,11 +50,20 @@ function run(script: string, args: string[], environment: NodeJS.ProcessEnv) {
 
 describe('the worker and sync entries', () => {
   test('npm run worker serves the task queue, npm run sync runs a sync on it and prints the final state', async () => {
-    worker = spawn(process.execPath, ['--import', 'tsx', join(root, 'bin', 'worker.ts')], {
-      env: env(),
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // As the Dockerfile runs it: a prebuilt workflow bundle and the worker process settings.
+    bundleDir = await mkdtemp(join(tmpdir(), 'bundle-'));
+    const bundle = join(bundleDir, 'workflows.js');
+    const { stdout: bundled } = await run('bundle-workflows.ts', [bundle], env());
+    assert.match(bundled, /Wrote the workflow bundle \(\d+\.\d MB\) to /);
+    worker = spawn(
+      process.execPath,
+      [...WORKER_NODE_OPTIONS, '--import', 'tsx', join(root, 'bin', 'worker.ts')],
+      {
+        env: env({ ...WORKER_PROCESS_ENV, SYNC_WORKFLOW_BUNDLE: bundle }),
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     worker.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     worker.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -59,6 +73,7 @@ describe('the worker and sync entries', () => {
       output,
       new RegExp(`Worker ready: task queue "${taskQueue}" on ${server.address}`),
     );
+    assert.ok(output.includes(`workflows from the bundle ${bundle}`), output);
     assert.doesNotMatch(
       output,
       new RegExp(new URL(db.url).password),
@@ -88,6 +103,20 @@ describe('the worker and sync entries', () => {
         assert.equal(
           error.stderr.trim(),
           'Error: Invalid DATABASE_URL: expected a postgres:// URL in the environment (or run `npm run demo`, which starts one), got nothing.',
+        );
+        return true;
+      },
+    );
+  });
+
+  test('a SYNC_WORKFLOW_BUNDLE that does not exist stops the worker with one line', async () => {
+    await assert.rejects(
+      run('worker.ts', [], env({ SYNC_WORKFLOW_BUNDLE: '/nonexistent/bundle.js' })),
+      (error: { code: number; stderr: string }) => {
+        assert.equal(error.code, 1);
+        assert.equal(
+          error.stderr.trim(),
+          'Error: Invalid SYNC_WORKFLOW_BUNDLE: expected the path of a bundle written by `npm run bundle-workflows -- FILE`, got /nonexistent/bundle.js, which does not exist.',
         );
         return true;
       },
