@@ -42,7 +42,7 @@ export function renderReport(run: BenchRun): string {
     '## Machine',
     '',
     `- ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB.toFixed(1)} GiB memory (${machine.freeMemoryGiB.toFixed(1)} GiB free at start), ${machine.os}, Node ${machine.node}.`,
-    `- **Shared machine**: other engineers' builds and tests ran at the same time. Load average (1 / 5 / 15 min) at start: ${load(run.loadAtStart)}; at end: ${load(run.loadAtEnd)}. Absolute figures move with that load; the same-process ratios much less.`,
+    `- **Shared machine**: other work may run on it at the same time; the load average shows how busy it was. Load average (1 / 5 / 15 min) at start: ${load(run.loadAtStart)}; at end: ${load(run.loadAtEnd)}. Absolute figures move with that load; the same-process ratios much less.`,
     `- PostgreSQL: ${run.database.server}; ${run.database.description}.`,
     `- Temporal: ${run.temporal ?? 'not started (no Temporal case selected)'}.`,
     '',
