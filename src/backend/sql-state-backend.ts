@@ -26,6 +26,7 @@ import { selectHistory } from './sql/select-history';
 import { selectStates } from './sql/select-states';
 import { upsertCacheStates } from './sql/upsert-cache-states';
 import { upsertDestinationStates } from './sql/upsert-destination-states';
+import { ProviderSnapshots } from './provider-snapshots';
 import { StoredStateProvider } from './stored-state';
 import { SqlStateWriter, type StateWriterKey, type WriteOptions } from './sql-state-writer';
 import {
@@ -63,7 +64,7 @@ export class SqlStateBackend {
   private migrated: Promise<void> | undefined;
   /** Set once the migration finished: the hot paths then skip awaiting it. */
   private isMigrated = false;
-  private readonly snapshots = new Map<string, StoredStateProvider>();
+  private readonly snapshots = new ProviderSnapshots();
   private readonly prunes = new PruneSchedule();
   /**
    * Runs the writes that come without a caller's `em`: single statements outside any
@@ -148,14 +149,7 @@ export class SqlStateBackend {
 
   /** A writer of the state of `sourceName` (PyAirbyte's `get_state_writer`). */
   getStateWriter(sourceName: string, options: StateWriterOptions = {}): SqlStateWriter {
-    const key: StateWriterKey = {
-      sourceName: checkName('sourceName', sourceName),
-      destinationName:
-        options.destinationName === undefined
-          ? undefined
-          : checkName('destinationName', options.destinationName),
-      tablePrefix: checkTablePrefix(options.tablePrefix ?? this.tablePrefix),
-    };
+    const key = this.ownerKey(sourceName, options);
     return new SqlStateWriter(
       {
         prepare: (message) => this.prepare(message),
@@ -176,22 +170,11 @@ export class SqlStateBackend {
     options: StateProviderOptions = {},
   ): Promise<StateProvider> {
     const selection = {
-      sourceName: checkName('sourceName', sourceName),
-      destinationName:
-        options.destinationName === undefined
-          ? undefined
-          : checkName('destinationName', options.destinationName),
-      tablePrefix: checkTablePrefix(options.tablePrefix ?? this.tablePrefix),
+      ...this.ownerKey(sourceName, options),
       streams: checkStreamsFilter(options.streamsFilter),
     };
-    const cacheKey = JSON.stringify([
-      selection.sourceName,
-      selection.destinationName ?? null,
-      selection.tablePrefix,
-      selection.streams ?? null,
-    ]);
     if (options.refresh === false) {
-      const cached = this.snapshots.get(cacheKey);
+      const cached = this.snapshots.get(selection);
       if (cached) return cached;
     }
     await this.migrate();
@@ -200,7 +183,7 @@ export class SqlStateBackend {
     const table =
       selection.destinationName === undefined ? '_airbyte_state' : '_airbyte_destination_state';
     const provider = new StoredStateProvider(rows, table);
-    this.snapshots.set(cacheKey, provider);
+    this.snapshots.set(selection, provider);
     return provider;
   }
 
@@ -289,7 +272,7 @@ export class SqlStateBackend {
     await this.migrate();
     const clear = (em: SqlExecutor) => clearStates(em, this.tables, key, streams, history);
     const removed = await (options.em ? clear(options.em) : this.fork().transactional(clear));
-    this.forgetSnapshots(key.sourceName);
+    this.snapshots.forgetSource(key.sourceName);
     return removed;
   }
 
@@ -355,7 +338,7 @@ export class SqlStateBackend {
         this.statements,
       );
     }
-    this.forgetSnapshots(key.sourceName);
+    this.snapshots.forgetSource(key.sourceName);
     return { added, history };
   }
 
@@ -395,11 +378,5 @@ export class SqlStateBackend {
           : checkName('destinationName', options.destinationName),
       tablePrefix: checkTablePrefix(options.tablePrefix ?? this.tablePrefix),
     };
-  }
-
-  private forgetSnapshots(sourceName: string): void {
-    for (const cacheKey of this.snapshots.keys()) {
-      if ((JSON.parse(cacheKey) as unknown[])[0] === sourceName) this.snapshots.delete(cacheKey);
-    }
   }
 }
