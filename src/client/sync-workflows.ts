@@ -2,6 +2,7 @@ import {
   type Client,
   WorkflowExecutionAlreadyStartedError,
   type WorkflowHandle,
+  type WorkflowOptions,
 } from '@temporalio/client';
 import { getSyncStateQuery, syncWorkflowId } from '../../workflows/definitions';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
@@ -15,6 +16,15 @@ export interface StartSyncWorkflowOptions {
   readonly taskQueue: string;
   /** Workflow type. Default: `'batchSyncWorkflow'`. */
   readonly workflowType?: string;
+  /**
+   * Other options of `client.workflow.start`: timeouts, retry policy, memo, search attributes,
+   * start delay… The workflow id and its conflict and reuse policies stay the sync's own (one
+   * sync per connection). Default: none.
+   */
+  readonly workflowOptions?: Omit<
+    WorkflowOptions,
+    'workflowId' | 'taskQueue' | 'workflowIdConflictPolicy' | 'workflowIdReusePolicy'
+  >;
 }
 
 /** Thrown when a sync of the connection is already running: one sync per connection. */
@@ -43,6 +53,7 @@ export async function startSyncWorkflow<T extends { connectionId: string }>(
   const workflowId = syncWorkflowId(input.connectionId);
   try {
     return await client.workflow.start(options.workflowType ?? 'batchSyncWorkflow', {
+      ...options.workflowOptions,
       taskQueue: options.taskQueue,
       workflowId,
       args: [input],

@@ -215,7 +215,10 @@ describe('batchSyncWorkflow', () => {
       const handle = await startSyncWorkflow(
         env.client,
         input('a4', { batchSize: 10, searchAttributes: true }),
-        { taskQueue },
+        {
+          taskQueue,
+          workflowOptions: { memo: { team: 'data' }, workflowRunTimeout: '10 minutes' },
+        },
       );
       const live = await untilProgress('a4', (p) => p.batchesCommitted >= 1);
       assert.equal(live.status, 'running');
@@ -232,6 +235,14 @@ describe('batchSyncWorkflow', () => {
     });
     const closed = await getSyncState(env.client, syncWorkflowId('a4'), { backend });
     assert.deepEqual(closed, final);
+    const description = await env.client.workflow.getHandle(syncWorkflowId('a4')).describe();
+    assert.equal(description.memo?.team, 'data', "the caller's memo is kept beside the sync's");
+    assert.ok(description.memo?.syncState, 'the sync records its own memo too');
+    assert.equal(
+      Number(description.raw.executionConfig?.workflowRunTimeout?.seconds),
+      600,
+      "the caller's timeout",
+    );
     assert.equal(closed.status, 'completed');
     const listed = await searchUntilFound(`SyncConnectionId = 'a4' AND SyncRecordsCommitted = 360`);
     assert.equal(listed, syncWorkflowId('a4'), 'the sync is found by its search attributes');
