@@ -6,26 +6,22 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Runtime,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
-import { createSampleSourceActivities } from '../../activities/sample-source-activities';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import {
   type AirbyteStateMessage,
   SqlStateBackend,
   type StateHistoryEntry,
   startSyncWorkflow,
-  SyncStatePlugin,
   type SyncProgress,
 } from '../../src';
-import { createTestTemporalEnv } from '../../src/testing/temporal-cli';
 import type { BatchSyncInput } from '../../workflows/batch-sync-workflow';
-import { getSyncStateQuery, syncWorkflowId } from '../../workflows/definitions';
 import { withTestDatabase } from '../helpers/database';
+import {
+  startTestTemporal,
+  type TestTemporal,
+  untilSyncProgress,
+  withTestWorker,
+} from '../helpers/temporal';
 
 // The fenced sync's failure is expected: keep its warnings out of the output.
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -36,18 +32,13 @@ const taskQueue = `state-cli-${randomUUID()}`;
 const scratch = mkdtempSync(join(tmpdir(), 'state-cli-'));
 let env: TestWorkflowEnvironment;
 let backend: SqlStateBackend;
-let workflowBundle: WorkflowBundleWithSourceMap;
+let temporal: TestTemporal;
 
 before(async () => {
   await db.ready();
   writeFileSync(join(scratch, 'temporal.toml'), '[profile.default]\n'); // none of this machine's
-  [env, workflowBundle] = await Promise.all([
-    createTestTemporalEnv(),
-    bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows/examples'),
-      logger: new DefaultLogger('WARN'),
-    }),
-  ]);
+  temporal = await startTestTemporal();
+  env = temporal.env;
   backend = await SqlStateBackend.connect({ url: db.url, poolSize: 4 });
 });
 after(async () => {
@@ -306,27 +297,11 @@ describe('temporal-sync-state state', () => {
 
 describe('temporal-sync-state with a running sync', () => {
   /** Runs `body` while a worker with the plugin serves the task queue. */
-  async function withWorker<T>(body: () => Promise<T>): Promise<T> {
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      workflowBundle,
-      activities: createSampleSourceActivities(),
-      plugins: [new SyncStatePlugin({ url: db.url, poolSize: 2 })],
-    });
-    return worker.runUntil(body());
-  }
+  const withWorker = <T>(body: () => Promise<T>): Promise<T> =>
+    withTestWorker(temporal, { taskQueue, databaseUrl: db.url }, body);
 
-  async function untilProgress(connectionId: string, done: (p: SyncProgress) => boolean) {
-    const handle = env.client.workflow.getHandle(syncWorkflowId(connectionId));
-    for (let i = 0; i < 600; i++) {
-      const progress = await handle.query(getSyncStateQuery).catch(() => undefined);
-      if (progress && done(progress)) return progress;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('the sync made no progress');
-  }
+  const untilProgress = (connectionId: string, done: (p: SyncProgress) => boolean) =>
+    untilSyncProgress(env.client, connectionId, done);
 
   const sync = (connectionId: string, extra: Partial<BatchSyncInput> = {}): BatchSyncInput => ({
     connectionId,

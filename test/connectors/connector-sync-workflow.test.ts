@@ -8,13 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Runtime,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createConnectorActivities } from '../../activities/connector-activities';
 import {
   getSyncState,
@@ -25,13 +19,18 @@ import {
   type SyncProgress,
 } from '../../src';
 import { AirbyteConnector } from '../../src/connectors/airbyte-connector';
-import { createTestTemporalEnv } from '../../src/testing/temporal-cli';
 import type {
   ConnectorSyncInput,
   ConnectorSyncResult,
 } from '../../workflows/connector-sync-workflow';
-import { getSyncStateQuery, syncWorkflowId } from '../../workflows/definitions';
+import { syncWorkflowId } from '../../workflows/definitions';
 import { withTestDatabase } from '../helpers/database';
+import {
+  startTestTemporal,
+  type TestTemporal,
+  untilSyncProgress,
+  withTestWorker,
+} from '../helpers/temporal';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
@@ -50,7 +49,7 @@ const fakerConfig = {
 const db = withTestDatabase();
 let env: TestWorkflowEnvironment;
 let backend: SqlStateBackend;
-let workflowBundle: WorkflowBundleWithSourceMap;
+let temporal: TestTemporal;
 let bundleDir: string;
 const taskQueue = `connector-sync-${randomUUID()}`;
 /** The queue of the kill test, served first by a worker process that the test kills. */
@@ -62,18 +61,15 @@ before(async () => {
   if (!existsSync(faker.executable))
     throw new Error(`${faker.executable} is missing: run \`bash scripts/setup-python.sh\` first.`);
   await db.ready();
-  [env, workflowBundle, bundleDir] = await Promise.all([
-    createTestTemporalEnv(),
-    bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows/examples'),
-      logger: new DefaultLogger('ERROR'),
-    }),
+  [temporal, bundleDir] = await Promise.all([
+    startTestTemporal('ERROR'),
     mkdtemp(path.join(tmpdir(), 'connector-worker-')),
   ]);
+  env = temporal.env;
   backend = await SqlStateBackend.connect({ url: db.url, poolSize: 3 });
   // Started now, so that its start-up overlaps the first tests; it serves only the kill test's queue.
   const bundle = path.join(bundleDir, 'workflows.js');
-  await writeFile(bundle, workflowBundle.code);
+  await writeFile(bundle, temporal.workflowBundle.code);
   workerProcess = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(__dirname, 'fixtures/connector-worker.ts')],
@@ -101,17 +97,17 @@ after(async () => {
 });
 
 /** Runs `body` while an in-process worker (plugin + connector activities) serves the task queue. */
-async function withWorker<T>(body: () => Promise<T>, queue = taskQueue): Promise<T> {
+function withWorker<T>(body: () => Promise<T>, queue = taskQueue): Promise<T> {
   const plugin = new SyncStatePlugin({ url: db.url, poolSize: 3 });
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue: queue,
-    workflowBundle,
-    plugins: [plugin],
-    activities: createConnectorActivities(() => plugin.backend),
-  });
-  return worker.runUntil(body());
+  return withTestWorker(
+    temporal,
+    {
+      taskQueue: queue,
+      plugins: [plugin],
+      activities: createConnectorActivities(() => plugin.backend),
+    },
+    body,
+  );
 }
 
 function input(connectionId: string, extra: Partial<ConnectorSyncInput> = {}): ConnectorSyncInput {
@@ -395,15 +391,5 @@ async function untilCommitted(
   throw new Error(`${stream} of ${connectionId} never reached checkpoint ${checkpoint}`);
 }
 
-async function untilProgress(
-  connectionId: string,
-  done: (p: SyncProgress) => boolean,
-): Promise<SyncProgress> {
-  const handle = env.client.workflow.getHandle(syncWorkflowId(connectionId));
-  for (let i = 0; i < 600; i++) {
-    const progress = await handle.query(getSyncStateQuery).catch(() => undefined);
-    if (progress && done(progress)) return progress;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the sync made no progress');
-}
+const untilProgress = (connectionId: string, done: (p: SyncProgress) => boolean) =>
+  untilSyncProgress(env.client, connectionId, done);

@@ -2,46 +2,38 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Runtime,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
-import { createSampleSourceActivities } from '../../activities/sample-source-activities';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import {
   getSyncState,
   registerSyncSearchAttributes,
   SqlStateBackend,
   startSyncWorkflow,
   SyncAlreadyRunningError,
-  SyncStatePlugin,
   type SyncProgress,
 } from '../../src';
 import { sampleRecord, type SampleStreamName } from '../../src/sample-source';
-import { createTestTemporalEnv } from '../../src/testing/temporal-cli';
 import type { BatchSyncInput } from '../../workflows/batch-sync-workflow';
-import { getSyncStateQuery, syncWorkflowId } from '../../workflows/definitions';
+import { syncWorkflowId } from '../../workflows/definitions';
 import { withTestDatabase } from '../helpers/database';
+import {
+  startTestTemporal,
+  type TestTemporal,
+  untilSyncProgress,
+  withTestWorker,
+} from '../helpers/temporal';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
 const db = withTestDatabase();
 let env: TestWorkflowEnvironment;
 let backend: SqlStateBackend;
-let workflowBundle: WorkflowBundleWithSourceMap;
+let temporal: TestTemporal;
 const taskQueue = `batch-sync-${randomUUID()}`;
 
 before(async () => {
   await db.ready();
-  [env, workflowBundle] = await Promise.all([
-    createTestTemporalEnv(),
-    bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows/examples'),
-      logger: new DefaultLogger('WARN'),
-    }),
-  ]);
+  temporal = await startTestTemporal();
+  env = temporal.env;
   await registerSyncSearchAttributes(env.connection, env.namespace ?? 'default');
   backend = await SqlStateBackend.connect({ url: db.url });
 });
@@ -51,17 +43,8 @@ after(async () => {
 });
 
 /** Runs `body` while a worker with the plugin (its own pool on the test database) serves the task queue. */
-async function withWorker<T>(body: () => Promise<T>): Promise<T> {
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    workflowBundle,
-    activities: createSampleSourceActivities(),
-    plugins: [new SyncStatePlugin({ url: db.url, poolSize: 4 })],
-  });
-  return worker.runUntil(body());
-}
+const withWorker = <T>(body: () => Promise<T>): Promise<T> =>
+  withTestWorker(temporal, { taskQueue, databaseUrl: db.url, poolSize: 4 }, body);
 
 /** Runs a sync to its end on a worker and returns its result. */
 function runSync(sync: BatchSyncInput): Promise<SyncProgress> {
@@ -110,18 +93,8 @@ async function assertDestinationEqualsSource(
   }
 }
 
-async function untilProgress(
-  connectionId: string,
-  done: (p: SyncProgress) => boolean,
-): Promise<SyncProgress> {
-  const handle = env.client.workflow.getHandle(syncWorkflowId(connectionId));
-  for (let i = 0; i < 600; i++) {
-    const progress = await handle.query(getSyncStateQuery).catch(() => undefined);
-    if (progress && done(progress)) return progress;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the sync made no progress');
-}
+const untilProgress = (connectionId: string, done: (p: SyncProgress) => boolean) =>
+  untilSyncProgress(env.client, connectionId, done);
 
 describe('batchSyncWorkflow', () => {
   test('checkpoints once per batch: the state moves to the cursor of each batch in turn', async () => {

@@ -3,25 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Runtime,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
-import { createSampleSourceActivities } from '../../activities/sample-source-activities';
-import {
-  resetSyncStream,
-  SqlStateBackend,
-  startSyncWorkflow,
-  SyncStatePlugin,
-  type SyncProgress,
-} from '../../src';
-import { createTestTemporalEnv } from '../../src/testing/temporal-cli';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { resetSyncStream, SqlStateBackend, startSyncWorkflow, type SyncProgress } from '../../src';
 import type { BatchSyncInput } from '../../workflows/batch-sync-workflow';
-import { getSyncStateQuery, syncWorkflowId } from '../../workflows/definitions';
 import { withTestDatabase } from '../helpers/database';
+import {
+  startTestTemporal,
+  type TestTemporal,
+  untilSyncProgress,
+  withTestWorker,
+} from '../helpers/temporal';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -29,17 +20,12 @@ const db = withTestDatabase();
 const taskQueue = `reset-stream-${randomUUID()}`;
 let env: TestWorkflowEnvironment;
 let backend: SqlStateBackend;
-let workflowBundle: WorkflowBundleWithSourceMap;
+let temporal: TestTemporal;
 
 before(async () => {
   await db.ready();
-  [env, workflowBundle] = await Promise.all([
-    createTestTemporalEnv(),
-    bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows/examples'),
-      logger: new DefaultLogger('WARN'),
-    }),
-  ]);
+  temporal = await startTestTemporal();
+  env = temporal.env;
   backend = await SqlStateBackend.connect({ url: db.url, poolSize: 2 });
 });
 after(async () => {
@@ -47,26 +33,11 @@ after(async () => {
   await env?.teardown();
 });
 
-function withWorker<T>(body: () => Promise<T>): Promise<T> {
-  return Worker.create({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    workflowBundle,
-    activities: createSampleSourceActivities(),
-    plugins: [new SyncStatePlugin({ url: db.url, poolSize: 2 })],
-  }).then((worker) => worker.runUntil(body()));
-}
+const withWorker = <T>(body: () => Promise<T>): Promise<T> =>
+  withTestWorker(temporal, { taskQueue, databaseUrl: db.url }, body);
 
-async function untilProgress(connectionId: string, done: (p: SyncProgress) => boolean) {
-  const handle = env.client.workflow.getHandle(syncWorkflowId(connectionId));
-  for (let i = 0; i < 600; i++) {
-    const progress = await handle.query(getSyncStateQuery).catch(() => undefined);
-    if (progress && done(progress)) return progress;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('the sync made no progress');
-}
+const untilProgress = (connectionId: string, done: (p: SyncProgress) => boolean) =>
+  untilSyncProgress(env.client, connectionId, done);
 
 const input = (connectionId: string, count = 60): BatchSyncInput => ({
   connectionId,
