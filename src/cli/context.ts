@@ -122,10 +122,7 @@ export class CliContext {
     try {
       settings = temporalSettingsFromEnv();
     } catch (error) {
-      throw new CliError(
-        `Cannot read the Temporal settings (TEMPORAL_* variables, temporal.toml): ${(error as Error).message}`,
-        EXIT.usage,
-      );
+      throw new CliError((error as Error).message, EXIT.usage);
     }
     const address = stringOption(this.args, 'temporal-address') ?? settings.address;
     return {

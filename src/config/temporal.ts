@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import { InvalidInputError } from '../errors';
 
 /** Default Temporal namespace. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -19,9 +20,23 @@ export interface TemporalSettings {
   readonly connectionOptions: NativeConnectionOptions;
 }
 
-/** Reads the Temporal settings from the environment (and `temporal.toml`, if any). */
+/**
+ * Reads the Temporal settings from the environment (and `temporal.toml`, if any). A config file
+ * that cannot be read throws `InvalidInputError` naming it (the SDK's own message for an empty
+ * file is "Cannot read properties of undefined").
+ */
 export function temporalSettingsFromEnv(): TemporalSettings {
-  const config = loadClientConnectConfig();
+  let config: ReturnType<typeof loadClientConnectConfig>;
+  try {
+    config = loadClientConnectConfig();
+  } catch (error) {
+    const file = process.env.TEMPORAL_CONFIG_FILE;
+    throw new InvalidInputError(
+      `Temporal config file (${file ? `TEMPORAL_CONFIG_FILE=${file}` : 'temporalio/temporal.toml in your config directory'})`,
+      'TOML of [profile.<name>] tables, or no file',
+      error instanceof TypeError ? 'a file without profiles' : (error as Error).message,
+    );
+  }
   return {
     address: config.connectionOptions.address,
     namespace: config.namespace ?? DEFAULT_NAMESPACE,

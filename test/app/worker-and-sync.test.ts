@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -121,6 +121,37 @@ describe('the worker and sync entries', () => {
         return true;
       },
     );
+  });
+
+  test('an unreadable temporal.toml stops the worker with one line that names it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'toml-'));
+    try {
+      const cases: [string, RegExp][] = [
+        ['', /got a file without profiles\.$/],
+        ['garbage [[[', /got Invalid TOML document: illegal character in key/],
+      ];
+      for (const [text, reason] of cases) {
+        const file = join(dir, 'temporal.toml');
+        await writeFile(file, text);
+        await assert.rejects(
+          run('worker.ts', [], env({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_ADDRESS: undefined })),
+          (error: { code: number; stderr: string }) => {
+            assert.equal(error.code, 1);
+            const line = error.stderr.trim();
+            assert.ok(
+              line.startsWith(
+                `Error: Invalid Temporal config file (TEMPORAL_CONFIG_FILE=${file}): expected TOML of [profile.<name>] tables, or no file, got `,
+              ),
+              line,
+            );
+            assert.match(line, reason);
+            return true;
+          },
+        );
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('sync without --connection prints its usage and exits 1', async () => {
