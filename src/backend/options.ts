@@ -30,8 +30,11 @@ export interface SqlStateBackendOptions {
   /**
    * Send the statements that every state write and batch commit runs as named prepared
    * statements, which PostgreSQL plans once per connection: a single state write then takes
-   * about 40% of the time. Set `false` behind a pooler that does not carry prepared statements
-   * (PgBouncer before 1.21 in transaction mode); parameters are then still bound. Default: `true`.
+   * about 40% of the time. Behind a pooler that does not carry them (PgBouncer before 1.21 in
+   * transaction mode) the backend notices the server's error, warns once
+   * (`TEMPORAL_SYNC_STATE_UNPREPARED`) and goes on unprepared: a write outside a transaction is
+   * retried at once, a transaction that hit it fails and its retry runs unprepared. `false`
+   * starts that way; parameters are bound either way. Default: `true`.
    */
   readonly preparedStatements?: boolean;
 }

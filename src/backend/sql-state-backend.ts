@@ -88,9 +88,18 @@ export class SqlStateBackend {
     this.tables = stateTables(this.schema);
     this.historyRetention = checkHistoryRetention(options.historyRetention);
     this.statementRunner = orm.em.fork();
-    this.statements = {
+    const statements = {
       prepare: checkBoolean('preparedStatements', options.preparedStatements ?? true),
+      onPreparedStatementsUnavailable: (reason: string) => {
+        if (!statements.prepare) return;
+        statements.prepare = false;
+        process.emitWarning(
+          `${reason}: the connections do not keep prepared statements (a pooler such as PgBouncer before 1.21 in transaction mode?). This backend sends its statements unprepared from now on; set preparedStatements: false to start that way.`,
+          { code: 'TEMPORAL_SYNC_STATE_UNPREPARED' },
+        );
+      },
     };
+    this.statements = statements;
   }
 
   /** Opens a PostgreSQL connection pool, migrates the state tables, and returns a backend that owns the pool. */

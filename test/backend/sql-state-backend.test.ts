@@ -337,6 +337,61 @@ describe('defects of PyAirbyte that we fix', () => {
     );
   });
 
+  test('when the server loses prepared statements (a pooler), the backend warns once and goes on unprepared', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error & { code?: string }) => {
+      if (warning.code === 'TEMPORAL_SYNC_STATE_UNPREPARED') warnings.push(warning.message);
+    };
+    process.on('warning', onWarning);
+    // Infinity: no prune, so every write below sends the same statement text.
+    const options = { url: db.url, poolSize: 2, historyRetention: Infinity };
+    const forgetOnEveryConnection = (b: SqlStateBackend) =>
+      Promise.all(
+        [1, 2].map(() =>
+          b.fork().transactional(async (em) => {
+            await em.execute('deallocate all');
+            await new Promise((resolve) => setTimeout(resolve, 100)); // hold the connection
+          }),
+        ),
+      );
+    const outside = await SqlStateBackend.connect(options);
+    const inside = await SqlStateBackend.connect(options);
+    try {
+      // Outside a transaction: the write is retried unprepared at once.
+      const writer = outside.getStateWriter('source-lost');
+      await Promise.all([writer.writeState(stream('a', 1)), writer.writeState(stream('b', 1))]);
+      await forgetOnEveryConnection(outside);
+      await writer.writeState(stream('a', 2));
+      assert.equal(outside.statements.prepare, false);
+      await writer.writeState(stream('a', 3));
+      // Inside a transaction: that transaction fails (the error aborted it), its retry succeeds.
+      const txWriter = inside.getStateWriter('source-lost-tx');
+      await assert.rejects(
+        inside.fork().transactional(async (em) => {
+          await txWriter.writeState(stream('a', 1), { em });
+          await em.execute('deallocate all');
+          await txWriter.writeState(stream('a', 2), { em });
+        }),
+        /prepared statement "tss_\w+" does not exist/,
+      );
+      assert.equal(inside.statements.prepare, false);
+      await inside.fork().transactional(async (em) => {
+        await txWriter.writeState(stream('a', 4), { em });
+      });
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on next tick
+    } finally {
+      process.off('warning', onWarning);
+      await outside.close();
+      await inside.close();
+    }
+    assert.equal(warnings.length, 2, 'one warning per backend');
+    assert.match(warnings[0] ?? '', /PgBouncer .* preparedStatements: false/);
+    const cursor = async (source: string) =>
+      (await backend.getStateProvider(source)).getStreamState('a').stream?.stream_state?.cursor;
+    assert.equal(await cursor('source-lost'), 3);
+    assert.equal(await cursor('source-lost-tx'), 4, 'the failed transaction wrote nothing');
+  });
+
   test('10. invalid or oversize state gets a named error and changes nothing', async () => {
     const small = new SqlStateBackend(backend.orm, { maxStateBytes: 200 });
     const writer = small.getStateWriter('source-bad');

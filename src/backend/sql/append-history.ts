@@ -163,14 +163,14 @@ export async function runStateUpsert(
 ): Promise<AppendedVersionRow[]> {
   const prepare = options.prepare === true && upsert.rowCount === 1;
   if (!history) {
-    await runStatement(db, upsert.sql, upsert.params, { prepare });
+    await runStatement(db, upsert.sql, upsert.params, { ...options, prepare });
     return [];
   }
   const { rows } = await runStatement<AppendedVersionRow>(
     db,
     withHistory(tables, `${upsert.sql} ${RETURNING_STATE_ROWS}`, history),
     [...upsert.params, ...historyParams(history)],
-    { prepare },
+    { ...options, prepare },
   );
   return rows;
 }

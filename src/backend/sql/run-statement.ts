@@ -9,7 +9,19 @@ export interface StatementOptions {
    * whose texts depend only on the table names (a few per backend). Default: `false`.
    */
   readonly prepare?: boolean;
+  /**
+   * Told when the server lost or refused a prepared statement, as behind a pooler that moves
+   * sessions between server connections (PgBouncer in transaction mode): the caller then stops
+   * preparing. Default: none.
+   */
+  readonly onPreparedStatementsUnavailable?: (reason: string) => void;
 }
+
+/**
+ * The PostgreSQL errors of a session that does not hold the prepared statements its client
+ * believes it holds: `26000` (does not exist) and `42P05` (already exists).
+ */
+const LOST_PREPARED_STATEMENT = new Set(['26000', '42P05']);
 
 /** What a statement returned: its rows (with `returning`) and how many rows it touched. */
 export interface StatementResult<Row> {
@@ -74,6 +86,14 @@ export async function runStatement<Row = Record<string, unknown>>(
     try {
       const { name, text } = preparedText(sql);
       result = await connection.query({ name, text, values: params });
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || !LOST_PREPARED_STATEMENT.has(code)) throw error;
+      const reason = `PostgreSQL answered "${(error as Error).message}" (${code}) to a prepared statement`;
+      options.onPreparedStatementsUnavailable?.(reason);
+      // Inside a transaction the error has aborted it: the caller's retry runs unprepared.
+      if (transaction !== undefined) throw error;
+      return runStatement(db, sql, params, {});
     } finally {
       await client.releaseConnection(connection);
     }
