@@ -93,6 +93,8 @@ export async function runStatement<Row = Record<string, unknown>>(
       options.onPreparedStatementsUnavailable?.(reason);
       // Inside a transaction the error has aborted it: the caller's retry runs unprepared.
       if (transaction !== undefined) throw error;
+      // Not awaited inside the try: `finally` gives this connection back before the retry takes
+      // one, so a pool of one cannot wait for itself.
       return runStatement(db, sql, params, {});
     } finally {
       await client.releaseConnection(connection);
