@@ -1,8 +1,8 @@
-import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { describeValue, InvalidInputError } from '../errors';
-import { syncStateEntities } from '../entities';
 import { type PreparedStateMessage, prepareStateMessage } from '../protocol/validate';
 import { runMigrations } from './migrations/run-migrations';
+import { openStateOrm } from './open-state-orm';
 import {
   checkBoolean,
   checkMaxStateBytes,
@@ -21,7 +21,7 @@ import { PruneSchedule } from './prune-schedule';
 import { findRollbackTarget } from './rollback-target';
 import type { AppendedVersionRow, HistoryAppend } from './sql/append-history';
 import { type SqlExecutor, type StateTables, stateTables } from './sql/executor';
-import type { StatementOptions } from './sql/run-statement';
+import { backendStatementOptions, type StatementOptions } from './sql/run-statement';
 import { selectHistory } from './sql/select-history';
 import { selectStates } from './sql/select-states';
 import { upsertCacheStates } from './sql/upsert-cache-states';
@@ -88,49 +88,14 @@ export class SqlStateBackend {
     this.tables = stateTables(this.schema);
     this.historyRetention = checkHistoryRetention(options.historyRetention);
     this.statementRunner = orm.em.fork();
-    const statements = {
-      prepare: checkBoolean('preparedStatements', options.preparedStatements ?? true),
-      onPreparedStatementsUnavailable: (reason: string) => {
-        if (!statements.prepare) return;
-        statements.prepare = false;
-        process.emitWarning(
-          `${reason}: the connections do not keep prepared statements (a pooler such as PgBouncer before 1.21 in transaction mode?). This backend sends its statements unprepared from now on; set preparedStatements: false to start that way.`,
-          { code: 'TEMPORAL_SYNC_STATE_UNPREPARED' },
-        );
-      },
-    };
-    this.statements = statements;
+    this.statements = backendStatementOptions(
+      checkBoolean('preparedStatements', options.preparedStatements ?? true),
+    );
   }
 
   /** Opens a PostgreSQL connection pool, migrates the state tables, and returns a backend that owns the pool. */
   static async connect(options: ConnectOptions): Promise<SqlStateBackend> {
-    if (typeof options?.url !== 'string' || !/^postgres(ql)?:\/\//.test(options.url)) {
-      throw new InvalidInputError(
-        'url',
-        'a postgres:// or postgresql:// URL',
-        options?.url === undefined ? 'nothing' : 'another value',
-      );
-    }
-    const schema = checkSchema(options.schema ?? DEFAULT_SCHEMA);
-    const poolSize = options.poolSize ?? 10;
-    // Migrations hold a transaction (and its lock) while MikroORM's migrator checks its table on
-    // a second connection: one connection would wait for itself.
-    if (!Number.isInteger(poolSize) || poolSize < 2) {
-      throw new InvalidInputError(
-        'poolSize',
-        'a whole number of at least 2',
-        describeValue(poolSize),
-      );
-    }
-    const orm = await MikroORM.init({
-      clientUrl: options.url,
-      schema,
-      entities: [...syncStateEntities],
-      pool: { min: 0, max: poolSize },
-      allowGlobalContext: false,
-      ensureDatabase: false,
-      debug: false,
-    });
+    const { orm, schema } = await openStateOrm(options);
     const backend = new SqlStateBackend(orm, { ...options, schema });
     backend.ownsOrm = true;
     try {

@@ -18,6 +18,26 @@ export interface StatementOptions {
 }
 
 /**
+ * The statement options of a backend: prepared while `enabled` and while the server keeps the
+ * statements; the first sign that it does not (see {@link StatementOptions}) turns preparing
+ * off for good, with one process warning (`TEMPORAL_SYNC_STATE_UNPREPARED`).
+ */
+export function backendStatementOptions(enabled: boolean): StatementOptions {
+  const options = {
+    prepare: enabled,
+    onPreparedStatementsUnavailable: (reason: string) => {
+      if (!options.prepare) return;
+      options.prepare = false;
+      process.emitWarning(
+        `${reason}: the connections do not keep prepared statements (a pooler such as PgBouncer before 1.21 in transaction mode?). This backend sends its statements unprepared from now on; set preparedStatements: false to start that way.`,
+        { code: 'TEMPORAL_SYNC_STATE_UNPREPARED' },
+      );
+    },
+  };
+  return options;
+}
+
+/**
  * The PostgreSQL errors of a session that does not hold the prepared statements its client
  * believes it holds: `26000` (does not exist) and `42P05` (already exists).
  */
