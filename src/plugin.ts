@@ -21,7 +21,7 @@ export interface SyncStatePluginOptions {
   readonly maxStateBytes?: number;
   /** Versions of each stream's state the history keeps. Default: 100 (`DEFAULT_HISTORY_RETENTION`). */
   readonly historyRetention?: number;
-  /** Send the statements of every write and commit as prepared statements (`false` behind PgBouncer < 1.21 in transaction mode). Default: `true`. */
+  /** Send each one-stream state write (every checkpoint and commit) as a prepared statement; see `SqlStateBackendOptions.preparedStatements`. Default: `true`. */
   readonly preparedStatements?: boolean;
   /** Most database connections the plugin's pool opens. Default: 10. */
   readonly poolSize?: number;

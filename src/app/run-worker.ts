@@ -85,10 +85,10 @@ export async function startWorker(
     connection,
     namespace: settings.temporal.namespace,
     taskQueue: settings.taskQueue,
+    ...options.workerOptions,
     ...(bundle
       ? { workflowBundle: bundle }
       : { workflowsPath: require.resolve('../../workflows/examples') }),
-    ...options.workerOptions,
     activities: createSampleSourceActivities(),
     plugins: [new SyncStatePlugin({ url, poolSize: options.poolSize, schema: settings.schema })],
   });

@@ -28,9 +28,9 @@ export interface SqlStateBackendOptions {
    */
   readonly historyRetention?: number;
   /**
-   * Send the statements that every state write and batch commit runs as named prepared
-   * statements, which PostgreSQL plans once per connection: a single state write then takes
-   * about 40% of the time. Behind a pooler that does not carry them (PgBouncer before 1.21 in
+   * Send each state write of one stream (what every checkpoint and `commitBatch` makes) as a
+   * named prepared statement, which PostgreSQL plans once per connection: such a write then
+   * takes about 40% of the time. Other statements are sent with bound parameters, unprepared. Behind a pooler that does not carry them (PgBouncer before 1.21 in
    * transaction mode) the backend notices the server's error, warns once
    * (`TEMPORAL_SYNC_STATE_UNPREPARED`) and goes on unprepared: a write outside a transaction is
    * retried at once, a transaction that hit it fails and its retry runs unprepared. `false`

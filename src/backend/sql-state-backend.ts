@@ -58,7 +58,7 @@ export class SqlStateBackend {
   readonly tables: StateTables;
   /** Versions of each stream's state that the history keeps, the current one included. */
   readonly historyRetention: number;
-  /** How the statements of every write and commit are sent (see `preparedStatements`). */
+  /** How the state writes are sent (see `preparedStatements`). */
   readonly statements: StatementOptions;
   private ownsOrm = false;
   private migrated: Promise<void> | undefined;

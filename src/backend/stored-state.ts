@@ -58,12 +58,12 @@ function rowName(row: StoredStateRow, table: string): string {
  * reaches a connector.
  */
 export class StoredStateProvider extends StateProvider {
-  private readonly parsed: (AirbyteStateMessage | undefined)[];
+  private parsed: (AirbyteStateMessage | undefined)[];
   private all: readonly AirbyteStateMessage[] | undefined;
 
   /** @internal Built by `backend.getStateProvider(...)`; `table` names the rows in errors. */
   constructor(
-    private readonly rows: readonly StoredStateRow[],
+    private rows: readonly StoredStateRow[],
     private readonly table: string,
   ) {
     super();
@@ -75,6 +75,9 @@ export class StoredStateProvider extends StateProvider {
       const all = new Array<AirbyteStateMessage>(this.rows.length);
       for (let i = 0; i < all.length; i++) all[i] = this.message(i);
       this.all = all;
+      // Every message is parsed: the rows' JSON text is no longer needed.
+      this.rows = [];
+      this.parsed = [];
     }
     return this.all;
   }

@@ -21,9 +21,9 @@ export interface TemporalSettings {
 }
 
 /**
- * Reads the Temporal settings from the environment (and `temporal.toml`, if any). A config file
- * that cannot be read throws `InvalidInputError` naming it (the SDK's own message for an empty
- * file is "Cannot read properties of undefined").
+ * Reads the Temporal settings from the environment (and `temporal.toml`, if any). Settings that
+ * cannot be read (a broken or empty config file, a missing profile or TLS file) throw
+ * `InvalidInputError` with the SDK's reason.
  */
 export function temporalSettingsFromEnv(): TemporalSettings {
   let config: ReturnType<typeof loadClientConnectConfig>;
@@ -31,10 +31,12 @@ export function temporalSettingsFromEnv(): TemporalSettings {
     config = loadClientConnectConfig();
   } catch (error) {
     const file = process.env.TEMPORAL_CONFIG_FILE;
+    const message = error instanceof Error ? error.message : String(error);
     throw new InvalidInputError(
-      `Temporal config file (${file ? `TEMPORAL_CONFIG_FILE=${file}` : 'temporalio/temporal.toml in your config directory'})`,
-      'TOML of [profile.<name>] tables, or no file',
-      error instanceof TypeError ? 'a file without profiles' : (error as Error).message,
+      `Temporal settings (TEMPORAL_* variables, ${file ? `TEMPORAL_CONFIG_FILE=${file}` : 'temporalio/temporal.toml in your config directory'})`,
+      'a temporal.toml of [profile.<name>] tables (or none), the profile TEMPORAL_PROFILE names, and readable TLS files',
+      // The SDK's own words for an empty config file are "Cannot read properties of undefined".
+      error instanceof TypeError ? `a config file without profiles (${message})` : message,
     );
   }
   return {

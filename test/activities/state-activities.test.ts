@@ -243,6 +243,35 @@ describe('commitBatch', () => {
     );
   });
 
+  test('a stream and a key column with ? in their names commit like any other (no parameter mix-up)', async () => {
+    const what = (cursor: number): AirbyteStateMessage => ({
+      type: 'STREAM',
+      stream: { stream_descriptor: { name: 'what?' }, stream_state: { cursor } },
+    });
+    const input = (checkpoint: number, ids: number[]) =>
+      batch('c8', checkpoint, [], {
+        records: ids.map((id) => ({ 'id?': id, 'note?': `n${id}` })),
+        primaryKey: ['id?'],
+        state: what(ids.at(-1) ?? 0),
+      });
+    const first = await run(activities.commitBatch, input(1, [1, 2]));
+    assert.equal(first.table, '"public".U&"c8_what\\003F"');
+    await run(activities.commitBatch, input(2, [2, 3]));
+    const rows = await sql<{ id: string; data: { 'note?': string } }>(
+      `select "id?" as id, _airbyte_data as data from "c8_what?" order by 1`,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.data['note?']]),
+      [
+        ['1', 'n1'],
+        ['2', 'n2'],
+        ['3', 'n3'],
+      ],
+    );
+    const state = await backend.getStateProvider('src-c8', { tablePrefix: 'c8_' });
+    assert.equal(state.getStreamState('what?').stream?.stream_state?.cursor, 3);
+  });
+
   test('a database failure mid-commit rolls back the records too, and stays retryable', async () => {
     await sql(
       `create function boom() returns trigger language plpgsql as $$ begin raise exception 'disk full'; end $$`,

@@ -127,7 +127,7 @@ describe('the worker and sync entries', () => {
     const dir = await mkdtemp(join(tmpdir(), 'toml-'));
     try {
       const cases: [string, RegExp][] = [
-        ['', /got a file without profiles\.$/],
+        ['', /got a config file without profiles \(Cannot read properties of undefined/],
         ['garbage [[[', /got Invalid TOML document: illegal character in key/],
       ];
       for (const [text, reason] of cases) {
@@ -140,7 +140,7 @@ describe('the worker and sync entries', () => {
             const line = error.stderr.trim();
             assert.ok(
               line.startsWith(
-                `Error: Invalid Temporal config file (TEMPORAL_CONFIG_FILE=${file}): expected TOML of [profile.<name>] tables, or no file, got `,
+                `Error: Invalid Temporal settings (TEMPORAL_* variables, TEMPORAL_CONFIG_FILE=${file}): expected a temporal.toml of [profile.<name>] tables (or none), the profile TEMPORAL_PROFILE names, and readable TLS files, got `,
               ),
               line,
             );

@@ -65,7 +65,7 @@ export async function ensureDestinationTable(
       [],
       'run',
     );
-  const existing = await selectPrimaryKey(db, qualified);
+  const existing = await selectPrimaryKey(db, table);
   if (existing.join('\u0000') !== table.primaryKey.join('\u0000')) {
     throw new InvalidInputError(
       'writeStrategy',

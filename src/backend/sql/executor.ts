@@ -13,9 +13,15 @@ export interface RunResult {
   readonly rows?: Record<string, unknown>[];
 }
 
-/** Quotes a PostgreSQL identifier. Names are validated before; this keeps them exact. */
+/**
+ * Quotes a PostgreSQL identifier. Names are validated before; this keeps them exact. A `?` is
+ * written as a Unicode escape (`U&"price\003F"`), because MikroORM, knex and our prepared
+ * statements all read every `?` in the SQL text as a parameter, quoted or not.
+ */
 export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
+  const quoted = name.replaceAll('"', '""');
+  if (!quoted.includes('?')) return `"${quoted}"`;
+  return `U&"${quoted.replaceAll('\\', '\\\\').replaceAll('?', '\\003F')}"`;
 }
 
 /** The schema-qualified, quoted names of the tables the backend works on. */

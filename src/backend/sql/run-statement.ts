@@ -15,6 +15,11 @@ export interface StatementOptions {
    * preparing. Default: none.
    */
   readonly onPreparedStatementsUnavailable?: (reason: string) => void;
+  /**
+   * What the caller reads: the returned rows, or how many rows the statement touched. It tells
+   * an executor that is not MikroORM's which `execute` method to call. Default: `'rows'`.
+   */
+  readonly result?: 'rows' | 'rowCount';
 }
 
 /**
@@ -53,6 +58,7 @@ export interface StatementResult<Row> {
 interface KnexEntityManager {
   getKnex(): KnexLike;
   getTransactionContext(): KnexLike | undefined;
+  getDriver(): { convertException(error: Error): Error };
 }
 
 interface KnexLike {
@@ -93,10 +99,32 @@ export async function runStatement<Row = Record<string, unknown>>(
   options: StatementOptions = {},
 ): Promise<StatementResult<Row>> {
   const em = db as Partial<KnexEntityManager>;
-  if (typeof em.getKnex !== 'function' || typeof em.getTransactionContext !== 'function') {
-    const result = (await db.execute(sql, [...params], 'run')) as RunResult;
-    return { rows: (result.rows ?? []) as Row[], rowCount: result.affectedRows };
+  if (
+    typeof em.getKnex !== 'function' ||
+    typeof em.getTransactionContext !== 'function' ||
+    typeof em.getDriver !== 'function'
+  ) {
+    if (options.result === 'rowCount') {
+      const result = (await db.execute(sql, [...params], 'run')) as RunResult;
+      return { rows: [], rowCount: result.affectedRows };
+    }
+    const rows = (await db.execute(sql, [...params], 'all')) as Row[];
+    return { rows, rowCount: rows.length };
   }
+  try {
+    return await runOnKnex<Row>(em as KnexEntityManager, sql, params, options);
+  } catch (error) {
+    // As `em.execute` does: MikroORM's exception classes (UniqueConstraintViolationException…).
+    throw error instanceof Error ? em.getDriver().convertException(error) : error;
+  }
+}
+
+async function runOnKnex<Row>(
+  em: KnexEntityManager,
+  sql: string,
+  params: readonly unknown[],
+  options: StatementOptions,
+): Promise<StatementResult<Row>> {
   const transaction = em.getTransactionContext();
   let result: PgResult;
   if (options.prepare) {
@@ -115,7 +143,7 @@ export async function runStatement<Row = Record<string, unknown>>(
       if (transaction !== undefined) throw error;
       // Not awaited inside the try: `finally` gives this connection back before the retry takes
       // one, so a pool of one cannot wait for itself.
-      return runStatement(db, sql, params, {});
+      return runOnKnex(em, sql, params, { result: options.result });
     } finally {
       await client.releaseConnection(connection);
     }

@@ -42,7 +42,7 @@ export async function ensureStreamTable(db: SqlExecutor, table: StreamTable): Pr
     [],
     'run',
   );
-  const existing = await selectPrimaryKey(db, qualified);
+  const existing = await selectPrimaryKey(db, table);
   if (existing.join('\u0000') !== table.primaryKey.join('\u0000')) {
     throw new InvalidInputError(
       'primaryKey',
@@ -76,6 +76,7 @@ export async function upsertStreamRecords(
        set _airbyte_data = excluded._airbyte_data, _airbyte_checkpoint = excluded._airbyte_checkpoint,
            _airbyte_extracted_at = clock_timestamp(), _airbyte_raw_id = gen_random_uuid()`,
     [checkpoint, ...table.primaryKey, JSON.stringify(records)],
+    { result: 'rowCount' },
   );
   return rowCount;
 }
