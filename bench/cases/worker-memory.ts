@@ -42,8 +42,9 @@ export const workerMemoryCase: BenchCase = {
   async run(ctx: BenchContext): Promise<CaseRow[]> {
     const temporal = await ctx.temporal();
     const total = ctx.sizes.memoryRecords;
-    const noop = await measureWorkerMemory(ctx, temporal, total, true);
-    const ours = await measureWorkerMemory(ctx, temporal, total, false);
+    const entry = await compileMemoryWorker(); // once for both workers
+    const noop = await measureWorkerMemory(ctx, temporal, entry, total, true);
+    const ours = await measureWorkerMemory(ctx, temporal, entry, total, false);
     const [, q2 = NaN, , q4 = NaN] = ours.quarters;
     const growth = q4 - q2;
     const flat = Number.isFinite(growth) ? growth <= q2 * FLAT_TOLERANCE : undefined;
@@ -84,11 +85,12 @@ export const workerMemoryCase: BenchCase = {
 async function measureWorkerMemory(
   ctx: BenchContext,
   temporal: BenchTemporal,
+  entry: string,
   total: number,
   noop: boolean,
 ): Promise<MemoryRun> {
   const taskQueue = `${temporal.taskQueue}-memory-${noop ? 'noop' : 'db'}`;
-  const child = await startWorkerProcess(ctx, temporal, taskQueue);
+  const child = await startWorkerProcess(ctx, temporal, entry, taskQueue);
   let rssMb = 0;
   let maxRss = 0;
   let last: NodeJS.MemoryUsage | undefined;
@@ -159,6 +161,7 @@ async function measureWorkerMemory(
 async function startWorkerProcess(
   ctx: BenchContext,
   temporal: BenchTemporal,
+  entry: string,
   taskQueue: string,
 ): Promise<ChildProcess> {
   const config: MemoryWorkerConfig = {
@@ -171,7 +174,7 @@ async function startWorkerProcess(
   // The worker as the Dockerfile runs it: compiled JavaScript (no tsx, no loader thread), with
   // the process settings we ship (src/app/worker-process.ts), and our own execArgv rather than
   // the parent's (--cpu-prof, --test…).
-  const child = fork(await compileMemoryWorker(), [JSON.stringify(config)], {
+  const child = fork(entry, [JSON.stringify(config)], {
     cwd: ROOT,
     env: { ...process.env, ...WORKER_PROCESS_ENV },
     execArgv: [...WORKER_NODE_OPTIONS],

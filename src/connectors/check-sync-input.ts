@@ -3,7 +3,12 @@ import type { SqlStateBackend } from '../backend/sql-state-backend';
 import { describeValue, InvalidInputError } from '../errors';
 import type { JsonObject } from '../protocol/types';
 import { findJsonProblem, isPlainObject } from '../protocol/validate';
-import { checkInteger, checkObject, checkOptionalName } from '../sync/check-input';
+import {
+  checkInteger,
+  checkObject,
+  checkConnectionId,
+  checkOptionalName,
+} from '../sync/check-input';
 import {
   checkStreamSelections,
   checkWriteStrategy,
@@ -36,13 +41,7 @@ export function checkSyncConnectorInput(
   input: unknown,
 ): CheckedSyncInput {
   const value = checkObject('input', input);
-  const connectionId = checkOptionalName('connectionId', value.connectionId);
-  if (connectionId === undefined)
-    throw new InvalidInputError(
-      'connectionId',
-      'a connection id',
-      describeValue(value.connectionId),
-    );
+  const connectionId = checkConnectionId(value.connectionId);
   const connector = checkConnectorSpec(value.connector);
   if (!isPlainObject(value.config))
     throw new InvalidInputError(

@@ -21,6 +21,14 @@ export function checkOptionalName(option: string, value: unknown): string | unde
   return value as string;
 }
 
+/** Checks the required `connectionId` of an input: a name like any other. */
+export function checkConnectionId(value: unknown): string {
+  const connectionId = checkOptionalName('connectionId', value);
+  if (connectionId === undefined)
+    throw new InvalidInputError('connectionId', 'a connection id', describeValue(value));
+  return connectionId;
+}
+
 /** Checks a whole number in `[min, 2^53)`. */
 export function checkInteger(option: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {

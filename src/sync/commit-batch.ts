@@ -12,7 +12,7 @@ import { prepareStateMessage } from '../protocol/validate';
 import {
   checkIdentifier,
   checkInteger,
-  checkOptionalName,
+  checkConnectionId,
   checkPrimaryKey,
   checkRecords,
   checkStream,
@@ -98,13 +98,7 @@ export async function commitBatch(
 function checkCommitBatchInput(backend: SqlStateBackend, input: unknown) {
   const owner = checkGetStateInput(input);
   const value = input as Record<string, unknown>;
-  const connectionId = checkOptionalName('connectionId', value.connectionId);
-  if (connectionId === undefined)
-    throw new InvalidInputError(
-      'connectionId',
-      'a connection id',
-      describeValue(value.connectionId),
-    );
+  const connectionId = checkConnectionId(value.connectionId);
   const state = prepareStateMessage(value.state, { maxBytes: backend.maxStateBytes });
   let stream: { name: string; namespace: string };
   if (value.stream !== undefined && value.stream !== null) {

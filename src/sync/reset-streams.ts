@@ -2,7 +2,7 @@ import type { ClearedStreamState } from '../backend/clear-states';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
 import { lockConnectionEpoch } from '../backend/sql/claim-connection';
 import { describeValue, InvalidInputError, StaleCheckpointError } from '../errors';
-import { checkInteger, checkOptionalName, checkStream } from './check-input';
+import { checkInteger, checkConnectionId, checkStream } from './check-input';
 import { checkGetStateInput } from './state-snapshot';
 import type { StateOwner, StreamKey } from './types';
 
@@ -35,13 +35,7 @@ export async function resetStreams(
 ): Promise<ResetStreamsResult> {
   const owner = checkGetStateInput(input);
   const value = input as Record<string, unknown>;
-  const connectionId = checkOptionalName('connectionId', value.connectionId);
-  if (connectionId === undefined)
-    throw new InvalidInputError(
-      'connectionId',
-      'a connection id',
-      describeValue(value.connectionId),
-    );
+  const connectionId = checkConnectionId(value.connectionId);
   const epoch = checkInteger('epoch', value.epoch, 1);
   if (!Array.isArray(value.streams))
     throw new InvalidInputError('streams', 'an array of streams', describeValue(value.streams));

@@ -1,8 +1,8 @@
 import type { SqlStateBackend } from '../backend/sql-state-backend';
 import { claimConnection } from '../backend/sql/claim-connection';
 import { selectCheckpoints } from '../backend/sql/stream-checkpoints';
-import { describeValue, InvalidInputError } from '../errors';
-import { checkOptionalName } from './check-input';
+import { InvalidInputError } from '../errors';
+import { checkConnectionId, checkOptionalName } from './check-input';
 import { checkGetStateInput, getStateSnapshot } from './state-snapshot';
 import type { CheckpointEntry, StartSyncResult } from './types';
 
@@ -17,13 +17,7 @@ export async function startSync(
 ): Promise<StartSyncResult> {
   const owner = checkGetStateInput(input);
   const value = input as Record<string, unknown>;
-  const connectionId = checkOptionalName('connectionId', value.connectionId);
-  if (connectionId === undefined)
-    throw new InvalidInputError(
-      'connectionId',
-      'a connection id',
-      describeValue(value.connectionId),
-    );
+  const connectionId = checkConnectionId(value.connectionId);
   const runOwner = checkOptionalName('owner', value.owner) ?? defaultOwner;
   if (runOwner === undefined)
     throw new InvalidInputError(
