@@ -1,7 +1,5 @@
 import { Context } from '@temporalio/activity';
 import type { SqlStateBackend } from '../src/backend/sql-state-backend';
-import { describeValue, InvalidInputError } from '../src/errors';
-import { checkObject } from '../src/sync/check-input';
 import { commitBatch } from '../src/sync/commit-batch';
 import {
   resetStreams,
@@ -9,7 +7,8 @@ import {
   type ResetStreamsResult,
 } from '../src/sync/reset-streams';
 import { startSync } from '../src/sync/start-sync';
-import { checkGetStateInput, getStateSnapshot } from '../src/sync/state-snapshot';
+import { getStateSnapshot } from '../src/sync/state-snapshot';
+import { writeStateMessages } from '../src/sync/write-state';
 import type {
   CommitBatchInput,
   CommitBatchResult,
@@ -36,23 +35,12 @@ export function createStateActivities(backend: BackendSource) {
     getState: (input: GetStateInput): Promise<SyncStateSnapshot> =>
       asActivity(() => getStateSnapshot(get(), input)),
 
-    /** Writes one or many state messages in one transaction (PyAirbyte's `write_state`). */
+    /**
+     * Writes one or many state messages in one transaction (PyAirbyte's `write_state`), fenced
+     * like a commit: see `WriteStateInput`.
+     */
     writeState: (input: WriteStateInput): Promise<WriteStateResult> =>
-      asActivity(async () => {
-        const owner = checkGetStateInput(input);
-        const messages = checkObject('input', input).messages;
-        if (!Array.isArray(messages))
-          throw new InvalidInputError(
-            'messages',
-            'an array of state messages',
-            describeValue(messages),
-          );
-        const writer = get().getStateWriter(owner.sourceName, {
-          destinationName: owner.destinationName,
-          tablePrefix: owner.tablePrefix,
-        });
-        return { written: await writer.writeStates(messages) };
-      }),
+      asActivity(() => writeStateMessages(get(), input)),
 
     /** Claims a connection for the calling workflow run and returns the state and checkpoints to resume from. */
     startSync: (input: StartSyncInput): Promise<StartSyncResult> =>

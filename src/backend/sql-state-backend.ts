@@ -17,6 +17,11 @@ import {
   type StateWriterOptions,
 } from './options';
 import { clearStates, type ClearedStreamState } from './clear-states';
+import { CommitTransaction } from './commit/commit-transaction';
+import { TableChangedError } from './commit/record-errors';
+import type { RecordTable } from './commit/record-table';
+import { RecordTables } from './commit/record-tables';
+import type { CommitOutcome, CommitPlan } from './commit/types';
 import { PruneSchedule } from './prune-schedule';
 import { findRollbackTarget } from './rollback-target';
 import type { AppendedVersionRow, HistoryAppend } from './sql/append-history';
@@ -66,6 +71,7 @@ export class SqlStateBackend {
   private isMigrated = false;
   private readonly snapshots = new ProviderSnapshots();
   private readonly prunes = new PruneSchedule();
+  private readonly recordTables = new RecordTables();
   /**
    * Runs the writes that come without a caller's `em`: single statements outside any
    * transaction, no entity ever loaded, so one fork serves them all (a fork per write is ~3 µs
@@ -248,6 +254,50 @@ export class SqlStateBackend {
     const removed = await (options.em ? clear(options.em) : this.fork().transactional(clear));
     this.snapshots.forgetSource(key.sourceName);
     return removed;
+  }
+
+  /**
+   * @internal The one commit step, in a transaction of its own (see `CommitTransaction`): fence,
+   * checkpoints, records, state. Tried once more when a table this worker had checked changed
+   * behind its back, checking it then, so that a warm worker answers like a fresh one.
+   */
+  async commit(plan: CommitPlan): Promise<CommitOutcome> {
+    if (!this.isMigrated) await this.migrate();
+    try {
+      return await this.beginCommit().commit(plan);
+    } catch (error) {
+      if (!(error instanceof TableChangedError)) throw error;
+      return this.beginCommit().commit(plan);
+    }
+  }
+
+  /**
+   * @internal A commit whose records are written ahead (a connector's, while they wait for their
+   * STATE); its `commit` is the same commit step as {@link commit}'s.
+   */
+  beginCommit(): CommitTransaction {
+    return new CommitTransaction({
+      tables: this.tables,
+      recordTables: this.recordTables,
+      fork: () => this.fork(),
+      writeStates: (owner, states, options) => this.write(owner, states, options),
+    });
+  }
+
+  /**
+   * @internal Creates or checks the record tables of a run in one transaction (layout and owning
+   * stream; columns a newer schema has are added), before its first commit.
+   */
+  async prepareRecordTables(tables: readonly RecordTable[]): Promise<void> {
+    await this.migrate();
+    const remember: (() => void)[] = [];
+    await this.fork().transactional(async (em) => {
+      for (const table of tables) {
+        const prepared = await this.recordTables.prepare(em, this.tables, table, { recheck: true });
+        if (prepared !== 'trusted') remember.push(prepared);
+      }
+    });
+    for (const done of remember) done();
   }
 
   /** Closes the connection pool if {@link connect} opened it; a MikroORM instance you passed in stays open. */

@@ -1,16 +1,10 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
-import { deleteReplacedRecords } from '../backend/sql/delete-replaced-records';
-import { insertDestinationRecords } from '../backend/sql/insert-destination-records';
-import {
-  type CheckpointKey,
-  lockStreamCheckpoint,
-  saveStreamCheckpoint,
-} from '../backend/sql/stream-checkpoints';
+import type { CommitTransaction } from '../backend/commit/commit-transaction';
+import type { StreamCommit } from '../backend/commit/types';
+import { RecordsRefusedError } from '../backend/commit/record-errors';
 import { InvalidStateMessageError } from '../errors';
 import type { AirbyteStateMessage } from '../protocol/types';
 import { type PreparedStateMessage, prepareStateMessage } from '../protocol/validate';
-import { checkCommitEpoch } from '../sync/check-commit-epoch';
 import type { CheckpointEntry } from '../sync/types';
 import { ConnectorError } from './connector-error';
 import type { RecordMessage } from './connector-messages';
@@ -35,22 +29,19 @@ export interface CommitOwner {
 
 /**
  * Commits a connector's output the way the protocol allows: the records received since the last
- * STATE together with that STATE, in ONE transaction that also checks the run's fencing epoch and
- * advances the checkpoint of every stream it touches. Records wait in memory until the STATE; past
- * a bound they are written ahead inside the transaction that the STATE will commit, so memory
- * stays bounded and nothing is visible before its state is.
+ * STATE together with that STATE, through the backend's one commit step (the run's fence, every
+ * touched stream's checkpoint, the state, in ONE transaction). Records wait in memory until the
+ * STATE; past a bound they are written ahead inside the transaction that the STATE will commit,
+ * so memory stays bounded and nothing is visible before its state is.
  */
 export class CommitWriter {
   private readonly buffers = new Map<DestinationTable, string[]>();
   private bufferedRecords = 0;
   private bufferedChars = 0;
-  /** The open transaction, once records were written ahead or a commit began. */
-  private em: EntityManager | undefined;
-  /** Rows written in the open transaction, per stream key. */
-  private readonly written = new Map<
-    string,
-    { key: CheckpointKey; rows: number; table: DestinationTable | undefined }
-  >();
+  /** The open transaction, once records were written ahead. */
+  private tx: CommitTransaction | undefined;
+  /** Rows written ahead in the open transaction, per stream key. */
+  private readonly written = new Map<string, { table: DestinationTable; rows: number }>();
   /** `replace` tables whose earlier syncs' rows this attempt has deleted (committed). */
   private readonly replaced = new Set<DestinationTable>();
   private readonly skipped = new Set<string>();
@@ -91,7 +82,7 @@ export class CommitWriter {
 
   /** True while records or a transaction wait for a STATE. */
   get pending(): boolean {
-    return this.bufferedRecords > 0 || this.em !== undefined;
+    return this.bufferedRecords > 0 || this.tx !== undefined;
   }
 
   /**
@@ -107,63 +98,49 @@ export class CommitWriter {
     if (prepared === undefined && !this.pending) return undefined;
     try {
       await this.flush();
-      const em = await this.transaction();
-      const tables = this.backend.tables;
-      await checkCommitEpoch(em, tables, this.owner.connectionId, this.owner.epoch);
-      const touched = new Map(this.written);
-      const stateKey = prepared && this.checkpointKey(prepared.namespace, prepared.streamName);
-      if (prepared && stateKey) {
-        const id = streamKey(prepared.streamName, prepared.namespace);
-        touched.set(id, touched.get(id) ?? { key: stateKey, rows: 0, table: this.tables.get(id) });
-      }
-      const cleaned: DestinationTable[] = [];
-      for (const { table } of touched.values()) {
-        if (table?.writeMethod === 'replace' && !this.replaced.has(table)) {
-          await deleteReplacedRecords(em, table.qualified, this.owner.syncId);
-          cleaned.push(table);
-        }
-      }
-      const checkpoints: CheckpointEntry[] = [];
-      let stateCheckpoint = 0;
-      // A fixed lock order: two commits that touch the same streams cannot deadlock.
-      const entries = [...touched.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      for (const [, { key, rows }] of entries) {
-        const last = await lockStreamCheckpoint(em, tables, key);
-        const saved = await saveStreamCheckpoint(em, tables, key, {
-          checkpoint: last.checkpoint + 1,
-          epoch: this.owner.epoch,
-          records: rows,
-        });
-        if (
-          stateKey &&
-          key.streamName === stateKey.streamName &&
-          key.namespace === stateKey.namespace
-        )
-          stateCheckpoint = saved.checkpoint;
-        checkpoints.push({
-          name: key.streamName,
-          namespace: key.namespace === '' ? null : key.namespace,
-          checkpoint: saved.checkpoint,
-          recordsCommitted: saved.recordsCommitted,
-          committedAt: saved.committedAt,
-        });
-      }
+      const touched = new Map<string, { table: DestinationTable | undefined; rows: number }>(
+        this.written,
+      );
       if (prepared) {
-        await this.backend
-          .getStateWriter(this.owner.sourceName, {
+        const id = streamKey(prepared.streamName, prepared.namespace);
+        touched.set(id, touched.get(id) ?? { table: this.tables.get(id), rows: 0 });
+      }
+      const streams: StreamCommit[] = [...touched].map(([id, { table, rows }]) => {
+        const [namespace, streamName] = JSON.parse(id) as [string, string];
+        const replace =
+          table?.writeMethod === 'replace' && !this.replaced.has(table) ? table : undefined;
+        return {
+          key: { namespace, streamName },
+          checkpoint: 'next',
+          rowsWrittenAhead: rows,
+          replaceOtherSyncs: replace && { table: replace, syncId: this.owner.syncId },
+        };
+      });
+      const tx = this.tx ?? this.backend.beginCommit();
+      this.tx = undefined;
+      const outcome = await tx.commit({
+        fence: { connectionId: this.owner.connectionId, epoch: this.owner.epoch },
+        streams,
+        state: prepared && {
+          owner: {
+            sourceName: this.owner.sourceName,
             destinationName: this.owner.destinationName,
             tablePrefix: this.owner.tablePrefix,
-          })
-          .writeState(prepared.message, {
-            em,
-            audit: { connectionId: this.owner.connectionId, checkpoint: stateCheckpoint },
-          });
-      }
-      await em.commit();
+          },
+          messages: [prepared],
+        },
+      });
       const rows = this.uncommittedRows;
-      this.em = undefined;
       this.written.clear();
-      for (const table of cleaned) this.replaced.add(table);
+      for (const { replaceOtherSyncs } of streams)
+        if (replaceOtherSyncs) this.replaced.add(replaceOtherSyncs.table as DestinationTable);
+      const checkpoints: CheckpointEntry[] = outcome.checkpoints.map((c) => ({
+        name: c.key.streamName,
+        namespace: c.key.namespace === '' ? null : c.key.namespace,
+        checkpoint: c.checkpoint,
+        recordsCommitted: c.recordsCommitted,
+        committedAt: c.committedAt,
+      }));
       return {
         commits: {
           epoch: this.owner.epoch,
@@ -191,22 +168,18 @@ export class CommitWriter {
     this.bufferedRecords = 0;
     this.bufferedChars = 0;
     this.written.clear();
-    const em = this.em;
-    this.em = undefined;
-    if (em) await em.rollback().catch(() => undefined); // a broken connection rolls back by itself
+    const tx = this.tx;
+    this.tx = undefined;
+    await tx?.rollback();
   }
 
   private async flush(): Promise<void> {
     if (this.bufferedRecords === 0) return;
-    const em = await this.transaction();
+    this.tx ??= this.backend.beginCommit();
     for (const [table, lines] of this.buffers) {
-      const rows = await insertRecords(em, table, lines, this.owner.syncId);
+      const rows = await this.insert(this.tx, table, lines);
       const id = streamKey(table.stream.name, table.stream.namespace);
-      const entry = this.written.get(id) ?? {
-        key: this.checkpointKey(table.stream.namespace ?? '', table.stream.name),
-        rows: 0,
-        table,
-      };
+      const entry = this.written.get(id) ?? { table, rows: 0 };
       entry.rows += rows;
       this.written.set(id, entry);
     }
@@ -215,17 +188,22 @@ export class CommitWriter {
     this.bufferedChars = 0;
   }
 
-  private async transaction(): Promise<EntityManager> {
-    if (!this.em) {
-      const em = this.backend.fork();
-      await em.begin();
-      this.em = em;
+  /** Writes ahead, turning records the table refuses into a clear, non-retryable error. */
+  private async insert(
+    tx: CommitTransaction,
+    table: DestinationTable,
+    lines: readonly string[],
+  ): Promise<number> {
+    try {
+      return await tx.writeRecords(table, lines, this.owner.syncId);
+    } catch (error) {
+      if (error instanceof RecordsRefusedError)
+        throw new ConnectorError(
+          'DestinationWriteError',
+          `Records of stream "${table.stream.name}" do not fit table ${table.qualified}: ${error.reason} (SQLSTATE ${error.sqlState}). Nothing since the last commit was committed.`,
+        );
+      throw error;
     }
-    return this.em;
-  }
-
-  private checkpointKey(namespace: string, streamName: string): CheckpointKey {
-    return { connectionId: this.owner.connectionId, namespace, streamName };
   }
 
   private prepare(state: AirbyteStateMessage): PreparedStateMessage {
@@ -245,34 +223,4 @@ export class CommitWriter {
 /** The key of a stream in maps: namespace and name. */
 export function streamKey(name: string, namespace: string | null | undefined): string {
   return JSON.stringify([namespace ?? '', name]);
-}
-
-/** Inserts, turning a record that does not fit its table into a clear, non-retryable error. */
-async function insertRecords(
-  em: EntityManager,
-  table: DestinationTable,
-  lines: readonly string[],
-  syncId: string,
-): Promise<number> {
-  try {
-    return await insertDestinationRecords(
-      em,
-      { qualified: table.qualified, columns: table.columns, primaryKey: table.primaryKey },
-      lines,
-      syncId,
-    );
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    // 22: data exception (a value of the wrong type), 23: integrity, 42: a column that changed.
-    if (typeof code === 'string' && /^(22|23|42)/.test(code)) {
-      const reason = String((error as Error).message)
-        .split(' - ')
-        .at(-1);
-      throw new ConnectorError(
-        'DestinationWriteError',
-        `Records of stream "${table.stream.name}" do not fit table ${table.qualified}: ${reason} (SQLSTATE ${code}). Nothing since the last commit was committed.`,
-      );
-    }
-    throw error;
-  }
 }

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../errors';
 import { checkIdentifier } from '../sync/check-input';
-import { destinationTableName } from '../backend/sql/ensure-destination-table';
+import { qualifiedName, type TableOwner } from '../backend/commit/record-table';
 import type { ConfiguredStream } from './configured-catalog';
 import {
   DATA_COLUMN,
@@ -12,6 +12,9 @@ import type { WriteMethod } from './write-strategy';
 
 /** Where one stream's records go, and how. */
 export interface DestinationTable {
+  readonly kind: 'destination';
+  /** The stream whose records the table holds (no other may write to it). */
+  readonly owner: TableOwner;
   readonly stream: { readonly name: string; readonly namespace: string | null };
   readonly schema: string;
   readonly name: string;
@@ -34,7 +37,7 @@ export interface DestinationTable {
  */
 export function planDestinationTables(
   streams: readonly ConfiguredStream[],
-  options: { readonly schema: string; readonly tablePrefix: string },
+  options: { readonly schema: string; readonly tablePrefix: string; readonly sourceName: string },
 ): DestinationTable[] {
   const byTable = new Map<string, string>();
   return streams.map((stream) => {
@@ -67,9 +70,15 @@ export function planDestinationTables(
     });
     const table = { schema: options.schema, name };
     return {
+      kind: 'destination' as const,
+      owner: {
+        sourceName: options.sourceName,
+        namespace: stream.namespace ?? '',
+        streamName: stream.name,
+      },
       stream: { name: stream.name, namespace: stream.namespace },
       ...table,
-      qualified: destinationTableName(table),
+      qualified: qualifiedName(table),
       columns: columns ?? [{ name: DATA_COLUMN, type: 'jsonb' }],
       primaryKey: keyColumns,
       primaryKeyFields: primaryKey,

@@ -1,6 +1,5 @@
 import type { SqlStateBackend } from '../backend/sql-state-backend';
 import { claimConnectionAttempt } from '../backend/sql/claim-connection-attempt';
-import { ensureDestinationTable } from '../backend/sql/ensure-destination-table';
 import { hasSyncRecords } from '../backend/sql/has-sync-records';
 import { selectCheckpoints } from '../backend/sql/stream-checkpoints';
 import { StaleCheckpointError } from '../errors';
@@ -62,6 +61,7 @@ export async function syncConnector(
   const tables = planDestinationTables(streams, {
     schema: sync.schema,
     tablePrefix: sync.tablePrefix,
+    sourceName: sync.sourceName,
   });
   context.signal?.throwIfAborted();
   const epoch = await backend
@@ -80,9 +80,7 @@ export async function syncConnector(
       sync.connectionId,
       `run "${context.runOwner}" (attempt ${context.attempt}) does not own the connection: a newer run or attempt claimed it, or none called startSync`,
     );
-  await backend.fork().transactional(async (em) => {
-    for (const table of tables) await ensureDestinationTable(em, table);
-  });
+  await backend.prepareRecordTables(tables);
   const state = await startingState(backend, sync, tables, syncId);
   const startedFromState = state.map(stateName);
   logger.info(

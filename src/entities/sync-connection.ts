@@ -17,6 +17,12 @@ export const SyncConnection = defineEntity({
       .fieldName('claimed_at')
       .columnType('timestamptz')
       .defaultRaw('clock_timestamp()'),
+    /** The source whose state the run syncs (set by each claim; `null` before migration 0004). */
+    sourceName: p.string().fieldName('source_name').columnType('varchar').nullable(),
+    /** Its destination name, `''` for the cache state table. */
+    destinationName: p.string().fieldName('destination_name').columnType('varchar').nullable(),
+    /** Its table prefix. */
+    tablePrefix: p.string().fieldName('table_prefix').columnType('varchar').nullable(),
   },
 });
 

@@ -1,6 +1,5 @@
 import { describeValue, InvalidInputError } from '../errors';
-import { findJsonProblem, isPlainObject, nameProblem } from '../protocol/validate';
-import type { JsonObject } from '../protocol/types';
+import { isPlainObject, nameProblem } from '../protocol/validate';
 import type { StreamKey } from './types';
 
 /** Longest PostgreSQL identifier, in bytes. */
@@ -100,27 +99,4 @@ export function checkPrimaryKey(value: unknown): string[] {
       throw new InvalidInputError(`primaryKey[${i}]`, 'each column once', describeValue(column));
   });
   return columns;
-}
-
-/** Checks records: JSON objects that each carry every primary key field as a string, number or boolean. */
-export function checkRecords(value: unknown, primaryKey: readonly string[]): JsonObject[] {
-  if (!Array.isArray(value))
-    throw new InvalidInputError('records', 'an array of JSON objects', describeValue(value));
-  value.forEach((record: unknown, i) => {
-    if (!isPlainObject(record))
-      throw new InvalidInputError(`records[${i}]`, 'a JSON object', describeValue(record));
-    const problem = findJsonProblem(record, `records[${i}]`);
-    if (problem) throw new InvalidInputError(problem.path, problem.expected, problem.received);
-    for (const column of primaryKey) {
-      const field = record[column];
-      if (typeof field !== 'string' && typeof field !== 'number' && typeof field !== 'boolean') {
-        throw new InvalidInputError(
-          `records[${i}].${column}`,
-          'a primary key value (string, number or boolean)',
-          describeValue(field),
-        );
-      }
-    }
-  });
-  return value as JsonObject[];
 }

@@ -1,98 +1,58 @@
 import { checkTablePrefix } from '../backend/options';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
-import { lockStreamCheckpoint, saveStreamCheckpoint } from '../backend/sql/stream-checkpoints';
-import {
-  ensureStreamTable,
-  qualifiedTableName,
-  type StreamTable,
-  upsertStreamRecords,
-} from '../backend/sql/stream-records';
-import { describeValue, InvalidInputError, StaleCheckpointError } from '../errors';
+import { qualifiedName, type StreamRecordTable } from '../backend/commit/record-table';
+import { describeValue, InvalidInputError } from '../errors';
 import { prepareStateMessage } from '../protocol/validate';
 import {
+  checkConnectionId,
   checkIdentifier,
   checkInteger,
-  checkConnectionId,
   checkPrimaryKey,
-  checkRecords,
   checkStream,
 } from './check-input';
-import { checkCommitEpoch } from './check-commit-epoch';
+import { checkRecords } from './check-records';
 import { checkGetStateInput } from './state-snapshot';
 import type { CommitBatchResult } from './types';
 
-/** Stream tables known to exist with the right key, per backend: checked once, not per commit. */
-const knownTables = new WeakMap<SqlStateBackend, Set<string>>();
-
 /**
- * Commits one batch exactly once, in ONE transaction: upserts its records by primary key into
- * the stream's table, writes the state after the batch, and advances the stream's checkpoint.
- * A commit whose checkpoint already committed changes nothing and says so; an older checkpoint,
- * or an epoch older than the connection's, throws {@link StaleCheckpointError}. Invalid input
- * throws before anything touches the database.
+ * Commits one batch exactly once, in ONE transaction (the backend's commit step): upserts its
+ * records by primary key into the stream's table, writes the state after the batch, and advances
+ * the stream's checkpoint. A commit whose checkpoint already committed changes nothing and says
+ * so; an older checkpoint, an epoch older than the connection's, or no epoch once a run claimed
+ * the connection throws `StaleCheckpointError`. Invalid input throws before anything is written.
  */
 export async function commitBatch(
   backend: SqlStateBackend,
   input: unknown,
 ): Promise<CommitBatchResult> {
   const batch = checkCommitBatchInput(backend, input);
-  await backend.migrate();
-  const qualified = qualifiedTableName(batch.table);
-  const known = knownTables.get(backend) ?? new Set<string>();
-  knownTables.set(backend, known);
-  const result = await backend.fork().transactional(async (em): Promise<CommitBatchResult> => {
-    const { connectionId } = batch;
-    if (batch.epoch !== undefined)
-      await checkCommitEpoch(em, backend.tables, connectionId, batch.epoch);
-    const last = await lockStreamCheckpoint(em, backend.tables, batch.key);
-    if (last.checkpoint === batch.checkpoint) {
-      return {
-        status: 'alreadyCommitted',
+  const outcome = await backend.commit({
+    fence: { connectionId: batch.connectionId, epoch: batch.epoch },
+    streams: [
+      {
+        key: { namespace: batch.state.namespace, streamName: batch.state.streamName },
         checkpoint: batch.checkpoint,
-        recordsWritten: 0,
-        table: qualified,
-        streamRecordsCommitted: last.recordsCommitted,
-        committedAt: last.committedAt,
-      };
-    }
-    if (last.checkpoint > batch.checkpoint) {
-      throw new StaleCheckpointError(
-        connectionId,
-        `checkpoint ${batch.checkpoint} is older than the committed checkpoint ${last.checkpoint} of stream "${batch.key.streamName}"`,
-      );
-    }
-    if (!known.has(qualified)) await ensureStreamTable(em, batch.table);
-    const recordsWritten = await upsertStreamRecords(
-      em,
-      batch.table,
-      batch.records,
-      batch.checkpoint,
-    );
-    await backend
-      .getStateWriter(batch.sourceName, {
+        records: { table: batch.table, rows: batch.records },
+      },
+    ],
+    state: {
+      owner: {
+        sourceName: batch.sourceName,
         destinationName: batch.destinationName,
         tablePrefix: batch.tablePrefix,
-      })
-      .writeState(batch.state.message, {
-        em,
-        audit: { connectionId, checkpoint: batch.checkpoint },
-      });
-    const saved = await saveStreamCheckpoint(em, backend.tables, batch.key, {
-      checkpoint: batch.checkpoint,
-      epoch: batch.epoch,
-      records: recordsWritten,
-    });
-    return {
-      status: 'committed',
-      checkpoint: batch.checkpoint,
-      recordsWritten,
-      table: qualified,
-      streamRecordsCommitted: saved.recordsCommitted,
-      committedAt: saved.committedAt,
-    };
+      },
+      messages: [batch.state],
+    },
   });
-  known.add(qualified); // only once the transaction that created it has committed
-  return result;
+  const stream = outcome.checkpoints[0]!;
+  return {
+    status: outcome.status,
+    checkpoint: stream.checkpoint,
+    recordsWritten: stream.rowsWritten,
+    table: qualifiedName(batch.table),
+    streamRecordsCommitted: stream.recordsCommitted,
+    committedAt: stream.committedAt,
+  };
 }
 
 function checkCommitBatchInput(backend: SqlStateBackend, input: unknown) {
@@ -124,10 +84,12 @@ function checkCommitBatchInput(backend: SqlStateBackend, input: unknown) {
   }
   const tablePrefix = checkTablePrefix(owner.tablePrefix ?? backend.tablePrefix);
   const primaryKey = checkPrimaryKey(value.primaryKey);
-  const table: StreamTable = {
+  const table: StreamRecordTable = {
+    kind: 'stream',
     schema: backend.schema,
     name: checkIdentifier('table', value.table ?? tablePrefix + stream.name),
     primaryKey,
+    owner: { sourceName: owner.sourceName, namespace: stream.namespace, streamName: stream.name },
   };
   return {
     connectionId,
@@ -142,6 +104,5 @@ function checkCommitBatchInput(backend: SqlStateBackend, input: unknown) {
       value.epoch === undefined || value.epoch === null
         ? undefined
         : checkInteger('epoch', value.epoch, 1),
-    key: { connectionId, namespace: state.namespace, streamName: state.streamName },
   };
 }

@@ -1,3 +1,4 @@
+import { checkTablePrefix } from '../backend/options';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
 import { claimConnection } from '../backend/sql/claim-connection';
 import { selectCheckpoints } from '../backend/sql/stream-checkpoints';
@@ -26,9 +27,14 @@ export async function startSync(
       'nothing',
     );
   await backend.migrate();
+  const stateOwner = {
+    sourceName: owner.sourceName,
+    destinationName: owner.destinationName ?? '',
+    tablePrefix: checkTablePrefix(owner.tablePrefix ?? backend.tablePrefix),
+  };
   const epoch = await backend
     .fork()
-    .transactional((em) => claimConnection(em, backend.tables, connectionId, runOwner));
+    .transactional((em) => claimConnection(em, backend.tables, connectionId, runOwner, stateOwner));
   const state = await getStateSnapshot(backend, owner);
   const rows = await selectCheckpoints(backend.fork(), backend.tables, connectionId);
   const checkpoints: CheckpointEntry[] = rows.map((row) => ({

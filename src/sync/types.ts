@@ -46,10 +46,22 @@ export interface SyncStateSnapshot {
   readonly stateFile: string;
 }
 
-/** Input of the `writeState` activity. */
+/**
+ * Input of the `writeState` activity. While a run of a connection syncs this state, a write must
+ * carry that run's claim (`connectionId` and `epoch`), or `force`.
+ */
 export interface WriteStateInput extends StateOwner {
   /** One or many messages, written in one transaction. */
   readonly messages: readonly AirbyteStateMessage[];
+  /** The connection whose run writes. Default: none (a write outside any run). */
+  readonly connectionId?: string;
+  /** That run's epoch from `startSync`; required with `connectionId`. */
+  readonly epoch?: number;
+  /**
+   * Write even though runs sync this state: fences them (their next commit fails as stale) and
+   * records the forced write in the history. Not with `connectionId`. Default: `false`.
+   */
+  readonly force?: boolean;
 }
 
 /** What `writeState` returns. */
@@ -99,7 +111,10 @@ export interface CommitBatchInput extends StateOwner {
   readonly state: AirbyteStateMessage;
   /** This commit's number: larger than the stream's last committed checkpoint (1, 2, 3, …). */
   readonly checkpoint: number;
-  /** The run's epoch from `startSync`; a commit with an older epoch is refused. Default: not fenced. */
+  /**
+   * The run's epoch from `startSync`; a commit with an older epoch is refused. Without it the
+   * commit is refused once any run has claimed the connection. Default: none.
+   */
   readonly epoch?: number;
   /** Destination table name; default: `tablePrefix + stream name`. */
   readonly table?: string;

@@ -146,6 +146,7 @@ describe('write strategies', () => {
     const tables = planDestinationTables(configureCatalog('source-x', catalog, undefined), {
       schema: 'public',
       tablePrefix: 'x_',
+      sourceName: 'source-x',
     });
     assert.deepEqual(
       tables.map((t) => [t.qualified, t.primaryKey, t.columns.map((c) => `${c.name} ${c.type}`)]),
@@ -160,6 +161,7 @@ describe('write strategies', () => {
         planDestinationTables(configureCatalog('source-x', catalog, ['users']), {
           schema: 'public',
           tablePrefix: 'p'.repeat(60),
+          sourceName: 'source-x',
         }),
       /at most 63 bytes/,
     );
@@ -167,7 +169,7 @@ describe('write strategies', () => {
       () =>
         planDestinationTables(
           configureCatalog('source-x', catalog, [{ name: 'users', primaryKey: ['email'] }]),
-          { schema: 'public', tablePrefix: '' },
+          { schema: 'public', tablePrefix: '', sourceName: 'source-x' },
         ),
       /primaryKey of stream "users": expected fields among the properties of its JSON schema \(id, updated_at\), got "email"/,
     );

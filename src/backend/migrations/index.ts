@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { stateTablesMigration } from './0001-state-tables';
 import { syncCheckpointsMigration } from './0002-sync-checkpoints';
 import { stateHistoryMigration } from './0003-state-history';
+import { recordTablesMigration } from './0004-record-tables';
 
 /**
  * The shipped migrations, in order, for the state tables in `schema`. Names are stored in the
@@ -12,5 +13,6 @@ export function syncStateMigrations(schema: string): MigrationObject[] {
     { name: '0001-state-tables', class: stateTablesMigration(schema) },
     { name: '0002-sync-checkpoints', class: syncCheckpointsMigration(schema) },
     { name: '0003-state-history', class: stateHistoryMigration(schema) },
+    { name: '0004-record-tables', class: recordTablesMigration(schema) },
   ];
 }

@@ -37,6 +37,8 @@ export interface StateTables {
   readonly checkpoints: string;
   /** `_sync_state_history`. */
   readonly history: string;
+  /** `_sync_state_tables`: the stream that owns each record table. */
+  readonly recordTables: string;
 }
 
 /** Names of the state tables in `schema`. */
@@ -49,5 +51,6 @@ export function stateTables(schema: string): StateTables {
     connections: `${s}."_sync_state_connections"`,
     checkpoints: `${s}."_sync_state_checkpoints"`,
     history: `${s}."_sync_state_history"`,
+    recordTables: `${s}."_sync_state_tables"`,
   };
 }

@@ -64,14 +64,17 @@ export async function upsertStreamRecords(
 ): Promise<number> {
   if (records.length === 0) return 0;
   const keys = table.primaryKey.map(quoteIdent);
-  const extract = table.primaryKey.map((_, i) => `r.value ->> ? as ${keys[i]}`).join(', ');
+  // The batch's own columns carry reserved `_airbyte_` names, which no key column may have
+  // (checkPrimaryKey), so a key named `value` or `ordinality` cannot be ambiguous.
+  const extract = keys.map((key) => `r._airbyte_record ->> ? as ${key}`).join(', ');
   // ~300 KB of record JSON per batch: bound, not pasted into the SQL (see runStatement).
   const { rowCount } = await runStatement(
     db,
     `insert into ${qualifiedTableName(table)} (${keys.join(', ')}, _airbyte_checkpoint, _airbyte_data)
-     select distinct on (${keys.join(', ')}) ${keys.join(', ')}, ?::bigint, value
-       from (select ${extract}, r.value, r.ordinality from jsonb_array_elements(?::jsonb) with ordinality r) batch
-      order by ${keys.join(', ')}, ordinality desc
+     select distinct on (${keys.join(', ')}) ${keys.join(', ')}, ?::bigint, _airbyte_record
+       from (select ${extract}, r._airbyte_record, r._airbyte_ordinal
+               from jsonb_array_elements(?::jsonb) with ordinality as r(_airbyte_record, _airbyte_ordinal)) batch
+      order by ${keys.join(', ')}, _airbyte_ordinal desc
      on conflict (${keys.join(', ')}) do update
        set _airbyte_data = excluded._airbyte_data, _airbyte_checkpoint = excluded._airbyte_checkpoint,
            _airbyte_extracted_at = clock_timestamp(), _airbyte_raw_id = gen_random_uuid()`,
