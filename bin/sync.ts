@@ -9,6 +9,8 @@ import { runSyncToEnd } from '../src/app/run-sync';
 import { renderStateTable } from '../src/app/state-table';
 import { appSettingsFromEnv, requireTemporalAddress } from '../src/config/app';
 import { connectClient } from '../src/config/temporal';
+import type { BatchSyncInput } from '../workflows/batch-sync-workflow';
+import { SAMPLE_STREAMS } from '../workflows/examples/records-through-workflow';
 
 const args = process.argv.slice(2);
 const usage =
@@ -29,21 +31,25 @@ runMain(async () => {
   const client = await connectClient(settings.temporal);
   try {
     const display = new ProgressDisplay(process.stdout, records);
-    const progress = await runSyncToEnd(
-      client,
-      {
-        connectionId,
-        source: {
+    const input: BatchSyncInput = {
+      connectionId,
+      source: {
+        name: 'sample-source',
+        streams: [...SAMPLE_STREAMS],
+        config: {
           count: records,
-          failBatch: args.includes('--fail-batch')
-            ? numberFlag(args, '--fail-batch', 1)
-            : undefined,
+          ...(args.includes('--fail-batch')
+            ? { failBatch: numberFlag(args, '--fail-batch', 1) }
+            : {}),
         },
-        destination: prefixAt >= 0 ? { tablePrefix: args[prefixAt + 1] } : undefined,
-        batchSize: numberFlag(args, '--batch-size', 1000),
       },
-      { taskQueue: settings.taskQueue, onProgress: (p) => display.update(p) },
-    );
+      destination: prefixAt >= 0 ? { tablePrefix: args[prefixAt + 1] } : undefined,
+      batchSize: numberFlag(args, '--batch-size', 1000),
+    };
+    const progress = await runSyncToEnd(client, input, {
+      taskQueue: settings.taskQueue,
+      onProgress: (p) => display.update(p),
+    });
     display.finish(progress);
     process.stdout.write(
       `\n${renderStateTable(progress)}\n\n${formatCount(progress.recordsCommitted)} records committed in ${progress.batchesCommitted} batches.\n`,

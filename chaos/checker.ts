@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from 'pg';
 import { sampleRecord, type SampleStreamName } from '../src/sample-source';
-import { SAMPLE_STREAMS } from '../workflows/batch-sync-workflow';
+import { SAMPLE_STREAMS } from '../workflows/examples/records-through-workflow';
 
 /** One synced connection to check. */
 export interface CheckTarget {

@@ -155,7 +155,7 @@ async function ensureTemporalCli(): Promise<void> {
  */
 export async function bundleChaosWorkflows(dir: string): Promise<string> {
   const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows/examples'),
+    workflowsPath: require.resolve('../workflows/examples/index'),
     workflowInterceptorModules: [require.resolve('./activity-timeouts')],
     logger: new DefaultLogger('WARN'),
   });

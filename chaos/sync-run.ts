@@ -9,13 +9,19 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { startSyncWorkflow } from '../src/client/sync-workflows';
 import type { BatchSyncInput } from '../workflows/batch-sync-workflow';
-import { SAMPLE_STREAMS } from '../workflows/batch-sync-workflow';
+import { SAMPLE_STREAMS } from '../workflows/examples/records-through-workflow';
 import { type CheckResult, checkDestination } from './checker';
 import { checkEvents } from './event-checks';
 import { EventLog } from './events';
 import { StateMonitor } from './monitor';
 import type { ScenarioContext, ScenarioFigures, ScenarioResult } from './scenario';
 import { ChaosWorkers, type WorkerSpec } from './workers';
+
+/**
+ * The workflow every chaos sync runs. The records-through-the-workflow example for now: its
+ * faults (worker-faults.ts) hook readSourceBatch and commitBatch.
+ */
+export const CHAOS_WORKFLOW = 'recordsThroughWorkflowSync';
 
 /** The source name of every chaos sync. */
 export const SOURCE_NAME = 'chaos-source';
@@ -109,7 +115,11 @@ export class SyncRun {
   input(connection: ChaosConnection, batchSize = this.ctx.size.batchSize): BatchSyncInput {
     return {
       connectionId: connection.connectionId,
-      source: { name: SOURCE_NAME, seed: this.ctx.seed, count: connection.count },
+      source: {
+        name: SOURCE_NAME,
+        streams: [...SAMPLE_STREAMS],
+        config: { seed: this.ctx.seed, count: connection.count },
+      },
       destination: { tablePrefix: tablePrefix(connection.connectionId) },
       batchSize,
     };
@@ -119,12 +129,13 @@ export class SyncRun {
   startSync(connection: ChaosConnection, batchSize?: number): Promise<WorkflowHandle> {
     return startSyncWorkflow(this.ctx.client, this.input(connection, batchSize), {
       taskQueue: this.taskQueue,
+      workflowType: CHAOS_WORKFLOW,
     });
   }
 
   /** Starts a sync of a connection under another workflow id: a second run, on purpose. */
   startRival(connection: ChaosConnection, workflowId: string, batchSize?: number) {
-    return this.ctx.client.workflow.start('batchSyncWorkflow', {
+    return this.ctx.client.workflow.start(CHAOS_WORKFLOW, {
       taskQueue: this.taskQueue,
       workflowId,
       args: [this.input(connection, batchSize)],

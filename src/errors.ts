@@ -84,6 +84,29 @@ export class StaleCheckpointError extends SyncStateError {
   }
 }
 
+/**
+ * Thrown when an activity's input or result would be larger than the payload limit, which is
+ * kept well below Temporal's (2 MB per payload): failing once, clearly, beats a payload the
+ * server rejects and an activity retried forever.
+ */
+export class PayloadTooLargeError extends SyncStateError {
+  readonly type = 'PayloadTooLarge';
+  readonly retryable = false;
+
+  constructor(
+    /** What was too large, e.g. `the result of startSync`. */
+    readonly what: string,
+    /** Its size as JSON, in UTF-8 bytes. */
+    readonly bytes: number,
+    /** The limit, in bytes. */
+    readonly limit: number,
+    /** What to do instead. */
+    readonly advice: string,
+  ) {
+    super(`${what} is ${bytes} bytes of JSON, over the payload limit of ${limit} bytes: ${advice}`);
+  }
+}
+
 /** Renders a value for an error message without dumping large or sensitive payloads. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';

@@ -4,6 +4,7 @@ import { createStateActivities } from '../activities/create-state-activities';
 import { prefixActivities } from '../activities/prefix-activities';
 import { SqlStateBackend } from './backend/sql-state-backend';
 import { InvalidInputError } from './errors';
+import type { SourceReader } from './sync/source-reader';
 
 /** Options of {@link SyncStatePlugin}. Give one of `url`, `backend` or `orm`. */
 export interface SyncStatePluginOptions {
@@ -27,6 +28,15 @@ export interface SyncStatePluginOptions {
   readonly poolSize?: number;
   /** Registers the activities as `activityNamePrefix + name` (e.g. `syncState.commitBatch`). Default: `''`. */
   readonly activityNamePrefix?: string;
+  /**
+   * Source readers by name, for the `syncBatch` activity (and `batchSyncWorkflow`): one line per
+   * source, e.g. `readers: { orders: readOrders }`. Default: none.
+   */
+  readonly readers?: Readonly<Record<string, SourceReader>>;
+  /** Largest activity input or result, as JSON. Default: 1.5 MB (`DEFAULT_MAX_PAYLOAD_BYTES`), under Temporal's 2 MB. */
+  readonly maxPayloadBytes?: number;
+  /** Largest `stream_state` a `syncBatch` result carries back to the workflow. Default: 512 bytes. */
+  readonly maxResultStateBytes?: number;
 }
 
 /** Name under which the plugin registers itself. */
@@ -34,7 +44,7 @@ export const SYNC_STATE_PLUGIN_NAME = 'temporal-sync-state';
 
 /**
  * A Temporal plugin that gives a worker the state activities (`getState`, `writeState`,
- * `startSync`, `commitBatch`) and owns their database: it opens the pool and migrates the state
+ * `startSync`, `commitBatch`, `syncBatch` over your `readers`, `resetStreams`) and owns their database: it opens the pool and migrates the state
  * tables when the worker starts, and closes the pool when the worker stops.
  *
  * `Worker.create({ plugins: [new SyncStatePlugin({ url })], workflowsPath, taskQueue })`
@@ -73,7 +83,11 @@ export class SyncStatePlugin extends SimplePlugin {
     super({
       name: SYNC_STATE_PLUGIN_NAME,
       activities: prefixActivities(
-        createStateActivities(backend),
+        createStateActivities(backend, {
+          readers: options.readers,
+          maxPayloadBytes: options.maxPayloadBytes,
+          maxResultStateBytes: options.maxResultStateBytes,
+        }),
         options.activityNamePrefix ?? '',
       ),
       runContext: async (next) => {

@@ -1,26 +1,45 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { SampleSourceActivities } from '../activities/sample-source-activities';
-import type { SyncProgress } from '../src/sync/types';
+import type { ActivityOptions } from '@temporalio/workflow';
+import type { JsonObject } from '../src/protocol/types';
+import type { StreamKey, SyncBatchResult, SyncProgress } from '../src/sync/types';
 import { continueSyncAsNew } from './continue-as-new';
 import { StreamResets } from './reset-stream-update';
-import { NON_RETRYABLE_ERROR_TYPES } from './state-activities';
 import { SyncSession } from './sync-session';
+
+/** Default records per batch. */
+export const DEFAULT_BATCH_SIZE = 1000;
+/** Default streams read at once. */
+export const DEFAULT_STREAM_CONCURRENCY = 3;
+
+/** A stream of {@link BatchSyncInput}, with what differs from the sync's defaults. */
+export interface BatchSyncStream {
+  readonly name: string;
+  /** Default: none. */
+  readonly namespace?: string | null;
+  /** Default: the sync's `primaryKey`. */
+  readonly primaryKey?: readonly string[];
+  /** Destination table. Default: `tablePrefix + name`. */
+  readonly table?: string;
+}
+
+/** The activity options a sync's input may set (plain JSON: durations as strings or ms). */
+export type SyncActivityOptions = Pick<
+  ActivityOptions,
+  'startToCloseTimeout' | 'scheduleToCloseTimeout' | 'heartbeatTimeout' | 'retry'
+>;
 
 /** Input of {@link batchSyncWorkflow}. */
 export interface BatchSyncInput {
   /** The connection; the workflow id derives from it (see `syncWorkflowId`). Required. */
   readonly connectionId: string;
   readonly source: {
-    /** Name under which the state is stored. Default: `'sample-source'`. */
-    readonly name?: string;
-    /** Streams to sync, in order. Default: `users`, `products`, `purchases`. */
-    readonly streams?: readonly string[];
-    /** Seed of the sample data. Default: 1. */
-    readonly seed?: number;
-    /** Records per stream at the source. Required. */
-    readonly count: number;
-    /** Make this batch (checkpoint number) fail on its first attempt, to show a retry. Default: none. */
-    readonly failBatch?: number;
+    /** Name under which the state is stored. Required. */
+    readonly name: string;
+    /** The reader the worker registered for it (`SyncStatePlugin`'s `readers`). Default: `name`. */
+    readonly reader?: string;
+    /** Streams to sync. Required. */
+    readonly streams: readonly (string | BatchSyncStream)[];
+    /** Passed to the reader with every batch (never secrets: it is in history). Default: `{}`. */
+    readonly config?: JsonObject;
   };
   readonly destination?: {
     /** Destination name; absent: state goes to the cache state table. Default: absent. */
@@ -28,82 +47,98 @@ export interface BatchSyncInput {
     /** Prefix of the stream tables and state rows. Default: the worker's. */
     readonly tablePrefix?: string;
   };
-  /** Records per batch. Default: 1000. */
+  /** Record fields that identify a record, for streams that name none. Default: `['id']`. */
+  readonly primaryKey?: readonly string[];
+  /** Records per batch. Default: {@link DEFAULT_BATCH_SIZE}. */
   readonly batchSize?: number;
+  /** Streams read at once (each one batch at a time). Default: {@link DEFAULT_STREAM_CONCURRENCY}. */
+  readonly streamConcurrency?: number;
   /** Continue as new after this many batches in one run (also when Temporal suggests it). Default: no limit. */
   readonly maxBatchesPerRun?: number;
   /** Upsert the `Sync*` search attributes (they must be registered). Default: `false`. */
   readonly searchAttributes?: boolean;
   /** The worker's `activityNamePrefix`. Default: `''`. */
   readonly activityNamePrefix?: string;
-  /** Run the state activities (startSync, commitBatch) as local activities. Default: `false`. */
+  /** Run the activities as local activities (no heartbeats then: mind `batchActivityOptions`). Default: `false`. */
   readonly localActivities?: boolean;
+  /** Options of startSync and resetStreams; see `DEFAULT_STATE_ACTIVITY_OPTIONS`. Default: those. */
+  readonly activityOptions?: SyncActivityOptions;
+  /**
+   * Options of `syncBatch`, see `DEFAULT_BATCH_ACTIVITY_OPTIONS` (10 min start-to-close, 30 s
+   * heartbeat timeout: a batch of a worker that died is retried elsewhere after 30 s; the start-
+   * to-close timeout bounds one read and commit). Default: those.
+   */
+  readonly batchActivityOptions?: SyncActivityOptions;
 }
 
-/** Streams of the sample source. */
-export const SAMPLE_STREAMS = ['users', 'products', 'purchases'] as const;
-
 /**
- * An incremental sync of the sample source into PostgreSQL: for each stream, read a batch after
- * the stored cursor, commit its records and state in one transaction (exactly once), repeat until
- * the source is exhausted. Resumes from the last commit when started again; answers
- * `getSyncStateQuery` with live progress; continues as new on long syncs.
+ * A sync of any source whose reader the worker registered: each batch is read and committed
+ * inside the worker by the `syncBatch` activity (exactly once per checkpoint, in one
+ * transaction), so records never enter the workflow's history, which grows by one small activity
+ * per batch. Streams are read concurrently (bounded), each from its committed state. Resumes from
+ * the last commit when started again; answers `getSyncStateQuery` with live progress; takes the
+ * `resetStream` update; continues as new on long syncs.
  */
 export async function batchSyncWorkflow(input: BatchSyncInput): Promise<SyncProgress> {
-  const streams = input.source.streams ?? SAMPLE_STREAMS;
+  const streams = input.source.streams.map((s) =>
+    typeof s === 'string' ? { name: s } : { ...s, namespace: s.namespace ?? undefined },
+  );
   const session = await SyncSession.start({
     connectionId: input.connectionId,
-    sourceName: input.source.name ?? 'sample-source',
+    sourceName: input.source.name,
     destinationName: input.destination?.name,
     tablePrefix: input.destination?.tablePrefix,
     streams,
+    loadState: false,
     searchAttributes: input.searchAttributes,
     activityNamePrefix: input.activityNamePrefix,
     local: input.localActivities,
+    activityOptions: input.activityOptions,
+    batchActivityOptions: input.batchActivityOptions,
   });
-  const resets = StreamResets.accept(session, streams); // the resetStream update
-  const source = proxyActivities<SampleSourceActivities>({
-    // A batch read takes milliseconds; a short timeout lets a batch of a killed worker retry soon.
-    startToCloseTimeout: '30 seconds',
-    retry: {
-      initialInterval: '1 second',
-      maximumInterval: '10 seconds',
-      nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-    },
-  });
+  const resets = StreamResets.accept(session, streams);
   let batchesThisRun = 0;
-  for (const stream of streams) {
+  let stopping = false;
+
+  const syncStream = async (stream: BatchSyncStream & StreamKey): Promise<void> => {
+    await resets.applyFor(stream);
     for (;;) {
-      const cursor = session.streamState(stream)?.updated_at;
-      const batch = await source.readSourceBatch({
-        stream,
-        cursor: typeof cursor === 'string' ? cursor : null,
-        limit: input.batchSize ?? 1000,
-        seed: input.source.seed ?? 1,
-        count: input.source.count,
-        batch: session.lastCheckpoint(stream) + 1,
-        failBatch: input.source.failBatch,
+      const result: SyncBatchResult = await session.syncBatch(stream, {
+        reader: input.source.reader ?? input.source.name,
+        primaryKey: stream.primaryKey ?? input.primaryKey ?? ['id'],
+        limit: input.batchSize ?? DEFAULT_BATCH_SIZE,
+        config: input.source.config,
+        table: stream.table,
       });
-      // An empty batch moves no cursor: nothing to commit.
-      if (batch.records.length > 0)
-        await session.checkpoint({
-          records: batch.records,
-          primaryKey: ['id'],
-          state: batch.state,
-        });
       batchesThisRun++;
-      await resets.applyPending(stream, batch.done); // between batches
-      if (batch.done) break;
+      if (await resets.applyFor(stream)) continue; // between batches: read again from scratch
+      // A batch that committed nothing ends the stream for this run (its reader has no more now).
+      if (result.done || result.status === 'unchanged') {
+        resets.finish(stream);
+        return;
+      }
       if (
         session.continueAsNewSuggested ||
         batchesThisRun >= (input.maxBatchesPerRun ?? Number.POSITIVE_INFINITY)
-      ) {
-        return continueSyncAsNew<typeof batchSyncWorkflow>(input);
-      }
+      )
+        stopping = true;
+      if (stopping) return;
     }
-  }
-  // A stream reset after this run had finished it is read again by the next run.
-  if (resets.needAnotherPass) return continueSyncAsNew<typeof batchSyncWorkflow>(input);
+  };
+
+  const pending = [...streams];
+  const lanes = Math.max(
+    1,
+    Math.min(input.streamConcurrency ?? DEFAULT_STREAM_CONCURRENCY, pending.length),
+  );
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      for (let next = pending.shift(); next && !stopping; next = pending.shift())
+        await syncStream(next);
+    }),
+  );
+  await resets.applyAll(); // no batch is in flight: what waits is read by the next run
+  if (stopping || resets.needAnotherPass) return continueSyncAsNew<typeof batchSyncWorkflow>(input);
   session.complete();
   return session.progress();
 }

@@ -9,6 +9,7 @@ export {
   syncWorkflowId,
 } from './definitions';
 export {
+  DEFAULT_BATCH_ACTIVITY_OPTIONS,
   DEFAULT_STATE_ACTIVITY_OPTIONS,
   NON_RETRYABLE_ERROR_TYPES,
   proxyStateActivities,
@@ -16,7 +17,10 @@ export {
 export type { StateActivityOptions } from './state-activities';
 export { SyncSession } from './sync-session';
 export { sortMessages, stateFileText } from './state-file-text';
-export type { CheckpointInput, SyncSessionOptions } from './sync-session';
+export { streamStatesOf } from '../src/protocol/stream-states';
+export type { StreamStateEntry } from '../src/protocol/stream-states';
+export { DEFAULT_MAX_PAYLOAD_BYTES, jsonBytes } from '../src/protocol/json-bytes';
+export type { CheckpointInput, SyncBatchOptions, SyncSessionOptions } from './sync-session';
 export { continueSyncAsNew } from './continue-as-new';
 export type * from '../src/sync/types';
 export type {

@@ -1,8 +1,9 @@
 import { condition, defineUpdate, setHandler } from '@temporalio/workflow';
 import type { ClearedStreamState } from '../src/backend/clear-states';
+import type { StreamKey } from '../src/sync/types';
 import type { SyncSession } from './sync-session';
 
-/** Update name of "reset a stream" on the example sync workflow; callable from any SDK by this name. */
+/** Update name of "reset a stream" on the sync workflows; callable from any SDK by this name. */
 export const RESET_STREAM_UPDATE_NAME = 'temporal-sync-state.resetStream';
 
 /** What to reset: one stream of the sync. */
@@ -22,49 +23,61 @@ export interface ResetStreamResult {
   readonly removed: ClearedStreamState | null;
   /**
    * `false`: this run reads the stream again from scratch. `true`: this run had already finished
-   * the stream, so it continues as new once its other streams are done, and the next run reads it.
+   * the stream (or stops before reading it again), so the next run reads it.
    */
   readonly rereadByNextRun: boolean;
 }
 
 /**
- * Resets a stream of a running sync: the workflow clears the stream's state between two batches
- * (never while one is in flight, whose commit would write the old cursor back) and reads it
- * again from scratch. The update completes once the reset is applied.
+ * Resets a stream of a running sync: the workflow clears the stream's state between two of its
+ * batches (never while one is in flight, whose commit would write the old cursor back) and reads
+ * it again from scratch. The update completes once the reset is applied.
  */
 export const resetStreamUpdate = defineUpdate<ResetStreamResult, [ResetStreamRequest]>(
   RESET_STREAM_UPDATE_NAME,
 );
 
+interface Ticket {
+  readonly request: ResetStreamRequest;
+  result?: ResetStreamResult;
+}
+
 /**
- * The `resetStream` updates of a sync over `streams` (read in that order): accepted at any time,
- * applied by {@link applyPending}, which the workflow calls between batches.
+ * The `resetStream` updates of a sync over `streams`, whose batches may run for several streams
+ * at once: a reset waits for a point between two batches of ITS stream ({@link applyFor}); a
+ * stream this run has finished is reset at once and read again by the next run.
  */
 export class StreamResets {
   /** Some reset hit a stream this run had finished: continue as new to read it again. */
   needAnotherPass = false;
-  private readonly queue: { request: ResetStreamRequest; result?: ResetStreamResult }[] = [];
+  private readonly queue: Ticket[] = [];
+  private readonly finished = new Set<string>();
 
-  private constructor(
-    private readonly session: SyncSession,
-    private readonly streams: readonly string[],
-  ) {}
+  private constructor(private readonly session: SyncSession) {}
 
   /** Registers the update handler; call right after `SyncSession.start`. */
-  static accept(session: SyncSession, streams: readonly string[]): StreamResets {
-    const resets = new StreamResets(session, streams);
+  static accept(session: SyncSession, streams: readonly (string | StreamKey)[]): StreamResets {
+    const keys = streams.map((s) => (typeof s === 'string' ? { name: s } : s));
+    const resets = new StreamResets(session);
     setHandler(
       resetStreamUpdate,
       async (request) => {
-        const ticket: { request: ResetStreamRequest; result?: ResetStreamResult } = { request };
-        resets.queue.push(ticket);
-        await condition(() => ticket.result !== undefined);
+        const ticket: Ticket = { request };
+        if (resets.finished.has(keyOf(request))) {
+          // No batch of a finished stream is in flight: reset it now, for the next run.
+          await resets.apply([ticket], true);
+        } else {
+          resets.queue.push(ticket);
+          await condition(() => ticket.result !== undefined);
+        }
         return ticket.result as ResetStreamResult;
       },
       {
         validator: (request: ResetStreamRequest) => {
-          if (typeof request?.stream !== 'string' || !streams.includes(request.stream))
-            throw new Error(`Unknown stream: expected one of ${streams.join(', ')}.`);
+          if (typeof request?.stream !== 'string' || !keys.some((k) => keyOf(k) === keyOf(request)))
+            throw new Error(
+              `Unknown stream: expected one of ${keys.map((k) => (k.namespace ? `${k.namespace}.${k.name}` : k.name)).join(', ')}.`,
+            );
         },
       },
     );
@@ -72,31 +85,56 @@ export class StreamResets {
   }
 
   /**
-   * Applies the resets received so far: call between batches, after the commit of a batch of
-   * `current` (`done`: that batch was the stream's last).
+   * Applies the resets of `stream` received so far: call between two of its batches (and before
+   * its first). Returns true when it reset the stream, which is then read again from scratch.
    */
-  async applyPending(current: string, done: boolean): Promise<void> {
-    while (this.queue.length > 0) {
-      const tickets = this.queue.splice(0);
-      const { removed } = await this.session.resetStreams(
-        tickets.map(({ request }) => ({ name: request.stream, namespace: request.namespace })),
-        tickets.map(({ request }) => request.note).find((note) => note),
-      );
-      const position = this.streams.indexOf(current);
-      for (const ticket of tickets) {
-        const { stream } = ticket.request;
-        const namespace = ticket.request.namespace ?? null;
-        const index = this.streams.indexOf(stream);
-        const rereadByNextRun = index < position || (index === position && done);
-        this.needAnotherPass ||= rereadByNextRun;
-        ticket.result = {
-          stream,
-          namespace,
-          removed:
-            removed.find((r) => r.streamName === stream && r.namespace === namespace) ?? null,
-          rereadByNextRun,
-        };
-      }
+  async applyFor(stream: string | StreamKey): Promise<boolean> {
+    const key = keyOf(typeof stream === 'string' ? { name: stream } : stream);
+    const tickets = this.take((ticket) => keyOf(ticket.request) === key);
+    if (tickets.length > 0) await this.apply(tickets, false);
+    return tickets.length > 0;
+  }
+
+  /** Marks a stream as read to the end by this run: later resets of it are for the next run. */
+  finish(stream: string | StreamKey): void {
+    this.finished.add(keyOf(typeof stream === 'string' ? { name: stream } : stream));
+  }
+
+  /** Applies every reset still waiting, for the next run to read: call once no batch is in flight. */
+  async applyAll(): Promise<void> {
+    const tickets = this.take(() => true);
+    if (tickets.length > 0) await this.apply(tickets, true);
+  }
+
+  private take(which: (ticket: Ticket) => boolean): Ticket[] {
+    const taken = this.queue.filter(which);
+    for (const ticket of taken) this.queue.splice(this.queue.indexOf(ticket), 1);
+    return taken;
+  }
+
+  private async apply(tickets: readonly Ticket[], rereadByNextRun: boolean): Promise<void> {
+    const { removed } = await this.session.resetStreams(
+      tickets.map(({ request }) => ({ name: request.stream, namespace: request.namespace })),
+      tickets.map(({ request }) => request.note).find((note) => note),
+    );
+    this.needAnotherPass ||= rereadByNextRun;
+    for (const ticket of tickets) {
+      const { stream } = ticket.request;
+      const namespace = ticket.request.namespace ?? null;
+      ticket.result = {
+        stream,
+        namespace,
+        removed: removed.find((r) => r.streamName === stream && r.namespace === namespace) ?? null,
+        rereadByNextRun,
+      };
     }
   }
+}
+
+function keyOf(stream: {
+  readonly stream?: string;
+  readonly name?: string;
+  readonly namespace?: string | null;
+}): string {
+  return JSON.stringify([stream.namespace ?? '', stream.name ?? stream.stream]);
 }

@@ -1,17 +1,25 @@
-import { setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { StateActivities } from '../activities/create-state-activities';
+import { DEFAULT_MAX_PAYLOAD_BYTES, jsonBytes } from '../src/protocol/json-bytes';
 import type { AirbyteStateMessage, JsonObject } from '../src/protocol/types';
 import type { ResetStreamsResult } from '../src/sync/reset-streams';
 import type {
   CheckpointEntry,
+  CommitBatchInput,
   CommitBatchResult,
   StreamKey,
   StreamProgress,
+  SyncBatchResult,
   SyncProgress,
 } from '../src/sync/types';
 import { getSyncStateQuery, syncSearchAttributes } from './definitions';
 import { proxyStateActivities, type StateActivityOptions } from './state-activities';
-import { sortMessages, stateFileText } from './state-file-text';
 
 /** Options of {@link SyncSession.start}. */
 export interface SyncSessionOptions extends StateActivityOptions {
@@ -24,12 +32,23 @@ export interface SyncSessionOptions extends StateActivityOptions {
   /** Table prefix of state rows and stream tables. Default: the worker's. */
   readonly tablePrefix?: string;
   /** Streams to sync; they show in the progress before their first commit. Default: those with state. */
-  readonly streams?: readonly string[];
+  readonly streams?: readonly (string | StreamKey)[];
   /** Upsert the `Sync*` search attributes (register them on the server first). Default: `false`. */
   readonly searchAttributes?: boolean;
+  /**
+   * Load the stored state at the start, for {@link SyncSession.streamState}. A session whose
+   * batches read their state in the activity ({@link SyncSession.syncBatch}) needs none: its
+   * start then stays small whatever the state's size. Default: `true`.
+   */
+  readonly loadState?: boolean;
+  /**
+   * Largest `checkpoint` input, as JSON: a larger batch fails the workflow at once with
+   * `PayloadTooLarge`, before Temporal would refuse it. Default: 1.5 MB (`DEFAULT_MAX_PAYLOAD_BYTES`).
+   */
+  readonly maxPayloadBytes?: number;
 }
 
-/** One commit: the records of a batch and the state after it. */
+/** One commit through the workflow: the records of a batch and the state after it. */
 export interface CheckpointInput {
   /** The records' stream; default: the state's stream (required for GLOBAL state). */
   readonly stream?: string | StreamKey;
@@ -40,14 +59,28 @@ export interface CheckpointInput {
   readonly table?: string;
 }
 
+/** One batch read and committed by the worker (`syncBatch`): which reader, how much. */
+export interface SyncBatchOptions {
+  /** The reader's name, as the worker registered it (`SyncStatePlugin`'s `readers`). */
+  readonly reader: string;
+  /** Top-level record fields that identify a record. */
+  readonly primaryKey: readonly string[];
+  /** Most records in the batch. */
+  readonly limit: number;
+  /** Passed to the reader (never secrets: it is in history). Default: `{}`. */
+  readonly config?: JsonObject;
+  /** Destination table; default: `tablePrefix + stream name`. */
+  readonly table?: string;
+}
+
 /**
  * The state of one sync run, inside its workflow: claims the connection (fencing off older runs),
- * loads the state to resume from, commits each batch exactly once with the next checkpoint number,
- * and answers the {@link getSyncStateQuery} with live progress. Create it with {@link SyncSession.start}.
+ * loads the checkpoints (and state) to resume from, commits each batch exactly once with the next
+ * checkpoint number, and answers the {@link getSyncStateQuery} with live progress. Create it with
+ * {@link SyncSession.start}.
  */
 export class SyncSession {
   private readonly streams = new Map<string, Mutable<StreamProgress>>();
-  private readonly messages = new Map<string, AirbyteStateMessage>();
   private status: SyncProgress['status'] = 'starting';
   private epoch = 0;
 
@@ -56,7 +89,7 @@ export class SyncSession {
     private readonly activities: StateActivities,
   ) {}
 
-  /** Registers the query, claims the connection and loads its state and checkpoints. */
+  /** Registers the query, claims the connection and loads its checkpoints (and state). */
   static async start(options: SyncSessionOptions): Promise<SyncSession> {
     const session = new SyncSession(options, proxyStateActivities(options));
     setHandler(getSyncStateQuery, () => session.progress());
@@ -79,12 +112,15 @@ export class SyncSession {
       sourceName: options.sourceName,
       destinationName: options.destinationName,
       tablePrefix: options.tablePrefix,
+      loadState: options.loadState ?? true,
     });
     session.epoch = started.epoch;
-    for (const name of options.streams ?? []) session.entry({ name });
-    for (const message of started.state.messages)
-      session.messages.set(messageKey(message), message);
-    for (const stream of started.state.streams) session.entry(stream).state = stream.state;
+    for (const stream of options.streams ?? [])
+      session.entry(typeof stream === 'string' ? { name: stream } : stream);
+    for (const message of started.state?.messages ?? []) {
+      if (message.type === 'STREAM' && message.stream)
+        session.entry(message.stream.stream_descriptor).state = message.stream.stream_state ?? null;
+    }
     for (const checkpoint of started.checkpoints) {
       Object.assign(session.entry(checkpoint), {
         checkpoint: checkpoint.checkpoint,
@@ -96,25 +132,52 @@ export class SyncSession {
     return session;
   }
 
-  /** The `stream_state` of a stream (its cursor), `null` when it has none yet. */
+  /** The `stream_state` of a stream (its cursor), `null` when it has none yet (or was not loaded). */
   streamState(stream: string | StreamKey): JsonObject | null {
-    return (
-      this.streams.get(keyOf(typeof stream === 'string' ? { name: stream } : stream))?.state ?? null
-    );
+    return this.streams.get(keyOf(toKey(stream)))?.state ?? null;
   }
 
   /** The last committed checkpoint of a stream (0 before any). */
   lastCheckpoint(stream: string | StreamKey): number {
-    return (
-      this.streams.get(keyOf(typeof stream === 'string' ? { name: stream } : stream))?.checkpoint ??
-      0
-    );
+    return this.streams.get(keyOf(toKey(stream)))?.checkpoint ?? 0;
+  }
+
+  /**
+   * Has the worker read one batch of `stream` after its committed state (with a registered
+   * reader) and commit it with the stream's next checkpoint and this run's epoch: the records
+   * never pass through the workflow, whose history grows by one small activity per batch. A
+   * retry of a batch that had committed answers `alreadyCommitted` and reads nothing.
+   */
+  async syncBatch(stream: string | StreamKey, batch: SyncBatchOptions): Promise<SyncBatchResult> {
+    const key = toKey(stream);
+    const entry = this.entry(key);
+    const result = await this.activities.syncBatch({
+      ...this.owner(),
+      epoch: this.epoch,
+      reader: batch.reader,
+      stream: key,
+      primaryKey: batch.primaryKey,
+      checkpoint: entry.checkpoint + 1,
+      limit: batch.limit,
+      config: batch.config,
+      table: batch.table,
+    });
+    if (result.checkpoint >= entry.checkpoint) {
+      entry.checkpoint = result.checkpoint;
+      entry.recordsCommitted = result.streamRecordsCommitted;
+      entry.committedAt = result.committedAt;
+      entry.state = result.state ?? null;
+    }
+    if (result.status === 'committed') this.upsertProgressAttributes();
+    return result;
   }
 
   /**
    * Commits a batch's records and the state after it in one transaction, with the stream's next
-   * checkpoint number and this run's epoch. A retried commit that had already gone through is
-   * reported as `alreadyCommitted` and changes nothing.
+   * checkpoint number and this run's epoch: for records that originate in workflow code (they
+   * travel through history twice; prefer {@link syncBatch} for records a source gives). A batch
+   * over `maxPayloadBytes` fails the workflow at once with `PayloadTooLarge`. A retried commit
+   * that had already gone through is reported as `alreadyCommitted` and changes nothing.
    */
   async checkpoint(batch: CheckpointInput): Promise<CommitBatchResult> {
     const stream =
@@ -124,11 +187,8 @@ export class SyncSession {
           ? { name: '_GLOBAL' }
           : { name: '_LEGACY' };
     const entry = this.entry(stream);
-    const result = await this.activities.commitBatch({
-      connectionId: this.options.connectionId,
-      sourceName: this.options.sourceName,
-      destinationName: this.options.destinationName,
-      tablePrefix: this.options.tablePrefix,
+    const input: CommitBatchInput = {
+      ...this.owner(),
       stream: batch.stream,
       records: batch.records,
       primaryKey: batch.primaryKey,
@@ -136,18 +196,20 @@ export class SyncSession {
       checkpoint: entry.checkpoint + 1,
       epoch: this.epoch,
       table: batch.table,
-    });
+    };
+    const limit = this.options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    const bytes = jsonBytes(input);
+    if (bytes > limit)
+      throw ApplicationFailure.nonRetryable(
+        `The batch of stream "${stream.name}" is ${bytes} bytes of JSON, over the payload limit of ${limit} bytes (Temporal refuses payloads over 2 MB): commit smaller batches, or read and commit them in the worker with session.syncBatch, whose records never enter the workflow.`,
+        'PayloadTooLarge',
+      );
+    const result = await this.activities.commitBatch(input);
     entry.checkpoint = result.checkpoint;
     entry.recordsCommitted = result.streamRecordsCommitted;
     entry.committedAt = result.committedAt;
     if (batch.state.type === 'STREAM') entry.state = batch.state.stream?.stream_state ?? null;
-    this.messages.set(messageKey(batch.state), batch.state);
-    if (this.options.searchAttributes) {
-      upsertSearchAttributes([
-        { key: syncSearchAttributes.lastCheckpointTime, value: new Date(result.committedAt) },
-        { key: syncSearchAttributes.recordsCommitted, value: this.progress().recordsCommitted },
-      ]);
-    }
+    this.upsertProgressAttributes();
     return result;
   }
 
@@ -183,26 +245,8 @@ export class SyncSession {
       streams,
       recordsCommitted: streams.reduce((sum, s) => sum + s.recordsCommitted, 0),
       batchesCommitted: streams.reduce((sum, s) => sum + s.checkpoint, 0),
-      stateFile: stateFileText(sortMessages([...this.messages.values()])),
       lastCommittedAt: committed.at(-1) ?? null,
     };
-  }
-
-  private entry(stream: StreamKey): Mutable<StreamProgress> {
-    const key = keyOf(stream);
-    let entry = this.streams.get(key);
-    if (!entry) {
-      entry = {
-        name: stream.name,
-        namespace: stream.namespace || null,
-        state: null,
-        checkpoint: 0,
-        recordsCommitted: 0,
-        committedAt: null,
-      };
-      this.streams.set(key, entry);
-    }
-    return entry;
   }
 
   /**
@@ -231,44 +275,27 @@ export class SyncSession {
       entry.committedAt = checkpoint.committedAt;
     }
     for (const message of commits.messages) {
-      const stream =
-        message.type === 'STREAM' && message.stream
-          ? message.stream.stream_descriptor
-          : { name: message.type === 'GLOBAL' ? '_GLOBAL' : '_LEGACY' };
+      if (message.type !== 'STREAM' || !message.stream) continue;
+      const stream = message.stream.stream_descriptor;
       if (older.has(keyOf(stream))) continue;
-      this.messages.set(messageKey(message), message);
-      if (message.type === 'STREAM')
-        this.entry(stream).state = message.stream?.stream_state ?? null;
+      this.entry(stream).state = message.stream.stream_state ?? null;
     }
-    if (newer && this.options.searchAttributes) {
-      const progress = this.progress();
-      if (progress.lastCommittedAt !== null)
-        upsertSearchAttributes([
-          {
-            key: syncSearchAttributes.lastCheckpointTime,
-            value: new Date(progress.lastCommittedAt),
-          },
-          { key: syncSearchAttributes.recordsCommitted, value: progress.recordsCommitted },
-        ]);
-    }
+    if (newer) this.upsertProgressAttributes();
   }
 
   /**
    * Clears the stored state of some streams of this sync (in the database, where the history
    * records the clear, and in the session), so that their next batch reads from scratch. Call it
-   * between batches: a batch read before the reset would commit its older cursor again.
-   * Checkpoint numbers go on counting. Returns the state removed.
+   * between batches of those streams: a batch read before the reset would commit its older
+   * cursor again. Checkpoint numbers go on counting. Returns the state removed.
    */
   async resetStreams(
     streams: readonly (string | StreamKey)[],
     note?: string,
   ): Promise<ResetStreamsResult> {
-    const keys = streams.map((s) => (typeof s === 'string' ? { name: s } : s));
+    const keys = streams.map(toKey);
     const result = await this.activities.resetStreams({
-      connectionId: this.options.connectionId,
-      sourceName: this.options.sourceName,
-      destinationName: this.options.destinationName,
-      tablePrefix: this.options.tablePrefix,
+      ...this.owner(),
       epoch: this.epoch,
       streams: keys,
       note,
@@ -276,19 +303,56 @@ export class SyncSession {
     for (const key of keys) {
       const entry = this.streams.get(keyOf(key));
       if (entry) entry.state = null;
-      this.messages.delete(keyOf(key));
     }
     return result;
+  }
+
+  private owner() {
+    return {
+      connectionId: this.options.connectionId,
+      sourceName: this.options.sourceName,
+      destinationName: this.options.destinationName,
+      tablePrefix: this.options.tablePrefix,
+    };
+  }
+
+  private upsertProgressAttributes(): void {
+    if (!this.options.searchAttributes) return;
+    const progress = this.progress();
+    if (progress.lastCommittedAt === null) return;
+    upsertSearchAttributes([
+      {
+        key: syncSearchAttributes.lastCheckpointTime,
+        value: new Date(progress.lastCommittedAt),
+      },
+      { key: syncSearchAttributes.recordsCommitted, value: progress.recordsCommitted },
+    ]);
+  }
+
+  private entry(stream: StreamKey): Mutable<StreamProgress> {
+    const key = keyOf(stream);
+    let entry = this.streams.get(key);
+    if (!entry) {
+      entry = {
+        name: stream.name,
+        namespace: stream.namespace || null,
+        state: null,
+        checkpoint: 0,
+        recordsCommitted: 0,
+        committedAt: null,
+      };
+      this.streams.set(key, entry);
+    }
+    return entry;
   }
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function keyOf(stream: StreamKey): string {
-  return JSON.stringify([stream.namespace ?? '', stream.name]);
+function toKey(stream: string | StreamKey): StreamKey {
+  return typeof stream === 'string' ? { name: stream } : stream;
 }
 
-function messageKey(message: AirbyteStateMessage): string {
-  if (message.type === 'STREAM' && message.stream) return keyOf(message.stream.stream_descriptor);
-  return message.type === 'GLOBAL' ? 'GLOBAL' : 'LEGACY';
+function keyOf(stream: StreamKey): string {
+  return JSON.stringify([stream.namespace ?? '', stream.name]);
 }

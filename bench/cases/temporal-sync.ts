@@ -91,7 +91,7 @@ export async function runBenchSync(
   const { ms, progress } = await temporal.runSync(
     {
       connectionId: options.connectionId ?? `bench-${prefix}`,
-      source: { name: 'bench-sync', streams: ['users'], count: options.count },
+      source: { name: 'bench-sync', streams: ['users'], config: { count: options.count } },
       destination: { tablePrefix: `${prefix}_` },
       batchSize: ctx.sizes.batchSize,
       localActivities: options.local,

@@ -26,19 +26,20 @@ export interface BenchTemporal {
   /** Runs `body` while an in-process benchmark worker serves the task queue. */
   withWorker<T>(body: () => Promise<T>): Promise<T>;
   /**
-   * Starts a `batchSyncWorkflow` on `taskQueue` (default: the in-process worker's) and waits for
-   * its result; a worker must serve that queue.
+   * Starts a sync workflow (default: the records-through-the-workflow example) on `taskQueue`
+   * (default: the in-process worker's) and waits for its result; a worker must serve that queue.
    */
   runSync(
     input: BatchSyncInput,
     taskQueue?: string,
+    workflowType?: string,
   ): Promise<{ ms: number; progress: SyncProgress }>;
   close(): Promise<void>;
 }
 
 /**
  * Starts a Temporal dev server from the resolved CLI (or uses `TEMPORAL_ADDRESS`) and bundles
- * the example `batchSyncWorkflow`, which the Temporal cases run.
+ * the example worker's workflows, which the Temporal cases run.
  */
 export async function startBenchTemporal(databaseUrl: string): Promise<BenchTemporal> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-temporal-'));
@@ -49,7 +50,7 @@ export async function startBenchTemporal(databaseUrl: string): Promise<BenchTemp
       // records of payloads in histories, and the in-memory SQLite ran out of memory on that.
       createTestTemporalEnv({ server: { dbFilename: join(dir, 'temporal.sqlite') } }),
       bundleWorkflowCode({
-        workflowsPath: require.resolve('../../workflows/batch-sync-workflow'),
+        workflowsPath: require.resolve('../../workflows/examples/index'),
         logger: quietLogger,
       }),
     ]);
@@ -79,10 +80,13 @@ export async function startBenchTemporal(databaseUrl: string): Promise<BenchTemp
         });
         return worker.runUntil(body());
       },
-      runSync: async (input, queue = taskQueue) => {
+      runSync: async (input, queue = taskQueue, workflowType = 'recordsThroughWorkflowSync') => {
         let progress: SyncProgress | undefined;
         const ms = await timeMs(async () => {
-          const handle = await startSyncWorkflow(testEnv.client, input, { taskQueue: queue });
+          const handle = await startSyncWorkflow(testEnv.client, input, {
+            taskQueue: queue,
+            workflowType,
+          });
           progress = (await handle.result()) as SyncProgress;
         });
         if (!progress) throw new Error(`sync ${input.connectionId} returned nothing`);

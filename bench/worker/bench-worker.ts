@@ -2,6 +2,7 @@ import { type NativeConnection, Worker, type WorkflowBundleOption } from '@tempo
 import { prefixActivities } from '../../activities/prefix-activities';
 import { createSampleSourceActivities } from '../../activities/sample-source-activities';
 import { SyncStatePlugin } from '../../src/plugin';
+import { createSampleSourceReader } from '../../src/sample-source/reader';
 import {
   createNoopStateActivities,
   NOOP_ACTIVITY_PREFIX,
@@ -31,6 +32,11 @@ export function createBenchWorker(options: BenchWorkerOptions): Promise<Worker> 
       ...createSampleSourceActivities(),
       ...prefixActivities(createNoopStateActivities(), NOOP_ACTIVITY_PREFIX),
     },
-    plugins: [new SyncStatePlugin({ url: options.databaseUrl })],
+    plugins: [
+      new SyncStatePlugin({
+        url: options.databaseUrl,
+        readers: { 'bench-sync': createSampleSourceReader() },
+      }),
+    ],
   });
 }

@@ -1,4 +1,4 @@
-import { SAMPLE_STREAMS } from '../../workflows/batch-sync-workflow';
+import { SAMPLE_STREAMS } from '../../workflows/examples/records-through-workflow';
 import type { SeededRandom } from '../random';
 import type { ChaosConnection } from '../sync-run';
 import { batchKey } from '../worker-faults';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ActivityEvent } from '../events';
 import type { Scenario, ScenarioContext, ScenarioResult } from '../scenario';
 import { type ChaosConnection, sleep, SyncRun, type SyncOutcome } from '../sync-run';
-import { SAMPLE_STREAMS } from '../../workflows/batch-sync-workflow';
+import { SAMPLE_STREAMS } from '../../workflows/examples/records-through-workflow';
 import { batchKey } from '../worker-faults';
 import { batchesPerStream } from './batches';
 

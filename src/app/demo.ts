@@ -13,8 +13,9 @@ import { connectClient } from '../config/temporal';
 import { SqlStateBackend } from '../backend/sql-state-backend';
 import type { SyncProgress } from '../sync/types';
 import type { BatchSyncInput } from '../../workflows/batch-sync-workflow';
-import { formatCount, ProgressDisplay } from './progress-display';
-import { findRetriedActivities, runSyncToEnd } from './run-sync';
+import { SAMPLE_STREAMS } from '../../workflows/examples/records-through-workflow';
+import { formatBytes, formatCount, ProgressDisplay } from './progress-display';
+import { findRetriedActivities, measureHistory, runSyncToEnd } from './run-sync';
 import { installRuntime, type RunningWorker, startWorker } from './run-worker';
 import { renderStateTable } from './state-table';
 
@@ -79,15 +80,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     stops.push(() => worker.shutdown());
     say(`Worker:      task queue "${settings.taskQueue}", state plugin on the same PostgreSQL`);
 
+    const failBatch =
+      options.failBatch ?? Math.min(5, Math.ceil(perStream / (options.batchSize ?? 1000)));
     const connectionId = `demo-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
     const input: BatchSyncInput = {
       connectionId,
       // Batch 5 fails once, or the last one when a short demo has fewer.
       source: {
-        count: perStream,
-        seed: 42,
-        failBatch:
-          options.failBatch ?? Math.min(5, Math.ceil(perStream / (options.batchSize ?? 1000))),
+        name: 'sample-source',
+        streams: [...SAMPLE_STREAMS],
+        config: {
+          count: perStream,
+          seed: 42,
+          failBatch,
+        },
       },
       destination: { tablePrefix: `${connectionId.replace('-', '_')}_` },
       batchSize: options.batchSize ?? 1000,
@@ -97,13 +103,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     say(
       `1. First sync of connection "${connectionId}": ${formatCount(perStream * 3)} records (users, products, purchases), batches of ${input.batchSize};`,
     );
-    say(`   batch ${input.source.failBatch} of each stream fails on its first attempt`);
+    say(`   batch ${failBatch} of each stream fails on its first attempt`);
     const first = await syncWithDisplay(client, settings, input, perStream, undefined, out);
     const retried = await findRetriedActivities(client, `sync-${connectionId}`);
     for (const r of retried)
       say(
         `   retried: ${r.activityType} failed on attempt ${r.attempt - 1} ("${r.failure}"); attempt ${r.attempt} read from the last checkpoint`,
       );
+    const history = await measureHistory(client, `sync-${connectionId}`);
+    say(
+      `   workflow history: ${history.runs} run${history.runs === 1 ? '' : 's'}, ${formatCount(history.events)} events, ${formatBytes(history.bytes)} (${formatBytes(history.bytes / Math.max(1, first.batchesCommitted))} per checkpoint): the records never entered it`,
+    );
 
     say();
     say(
@@ -112,7 +122,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const second = await syncWithDisplay(
       client,
       settings,
-      { ...input, source: { ...input.source, count: perStream + added, failBatch: undefined } },
+      { ...input, source: { ...input.source, config: { count: perStream + added, seed: 42 } } },
       perStream + added,
       first,
       out,

@@ -59,3 +59,10 @@ function bar(fraction: number, width = 12): string {
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
+
+/** A size in bytes for people: `812 B`, `3.4 KB`, `55.1 MB` (powers of 1,000, as Temporal counts). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${Math.round(bytes)} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} KB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}

@@ -89,3 +89,27 @@ export async function findRetriedActivities(
   }
   return retried;
 }
+
+/** The history a workflow id wrote, over all its runs (continue-as-new included). */
+export interface HistoryTotals {
+  readonly runs: number;
+  readonly events: number;
+  /** Bytes, as the server counts them (`historySizeBytes`). */
+  readonly bytes: number;
+}
+
+/** Sums the history of every run of `workflowId`, from the server's visibility records. */
+export async function measureHistory(client: Client, workflowId: string): Promise<HistoryTotals> {
+  let runs = 0;
+  let events = 0;
+  let bytes = 0;
+  for await (const execution of client.workflow.list({
+    query: `WorkflowId = '${workflowId.replaceAll("'", "\\'")}'`,
+  })) {
+    const described = await client.workflow.getHandle(workflowId, execution.runId).describe();
+    runs++;
+    events += described.historyLength;
+    bytes += described.historySize ?? 0;
+  }
+  return { runs, events, bytes };
+}

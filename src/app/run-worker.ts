@@ -9,6 +9,7 @@ import {
 import { existsSync } from 'node:fs';
 import { InvalidInputError } from '../errors';
 import { createSampleSourceActivities } from '../../activities/sample-source-activities';
+import { createSampleSourceReader } from '../sample-source/reader';
 import { type AppSettings, requireDatabaseUrl, requireTemporalAddress } from '../config/app';
 import { connectWorker } from '../config/temporal';
 import { SqlStateBackend } from '../backend/sql-state-backend';
@@ -88,9 +89,16 @@ export async function startWorker(
     ...options.workerOptions,
     ...(bundle
       ? { workflowBundle: bundle }
-      : { workflowsPath: require.resolve('../../workflows/examples') }),
+      : { workflowsPath: require.resolve('../../workflows/examples/index') }),
     activities: createSampleSourceActivities(),
-    plugins: [new SyncStatePlugin({ url, poolSize: options.poolSize, schema: settings.schema })],
+    plugins: [
+      new SyncStatePlugin({
+        url,
+        poolSize: options.poolSize,
+        schema: settings.schema,
+        readers: { 'sample-source': createSampleSourceReader() },
+      }),
+    ],
   });
   const done = worker.run().finally(() => connection.close());
   return {

@@ -28,6 +28,7 @@ import type { AppendedVersionRow, HistoryAppend } from './sql/append-history';
 import { type SqlExecutor, type StateTables, stateTables } from './sql/executor';
 import { backendStatementOptions, type StatementOptions } from './sql/run-statement';
 import { selectHistory } from './sql/select-history';
+import { selectCheckpoints } from './sql/stream-checkpoints';
 import { selectStates } from './sql/select-states';
 import { upsertCacheStates } from './sql/upsert-cache-states';
 import { upsertDestinationStates } from './sql/upsert-destination-states';
@@ -46,6 +47,7 @@ import {
   toHistoryEntry,
 } from './state-history';
 import type { StateProvider } from './state-provider';
+import type { CheckpointEntry } from '../sync/types';
 
 /**
  * PyAirbyte's SQL state backend on PostgreSQL through MikroORM: the same tables and API
@@ -254,6 +256,22 @@ export class SqlStateBackend {
     const removed = await (options.em ? clear(options.em) : this.fork().transactional(clear));
     this.snapshots.forgetSource(key.sourceName);
     return removed;
+  }
+
+  /**
+   * The last committed checkpoint of each stream of a connection (streams never committed are
+   * absent), by namespace and name.
+   */
+  async getCheckpoints(connectionId: string): Promise<CheckpointEntry[]> {
+    await this.migrate();
+    const rows = await selectCheckpoints(this.fork(), this.tables, connectionId);
+    return rows.map((row) => ({
+      name: row.stream_name,
+      namespace: row.stream_namespace === '' ? null : row.stream_namespace,
+      checkpoint: Number(row.checkpoint),
+      recordsCommitted: Number(row.records_committed),
+      committedAt: new Date(row.committed_at).toISOString(),
+    }));
   }
 
   /**

@@ -9,3 +9,6 @@ export {
 } from './validate';
 export type { ValidateOptions, PreparedStateMessage, JsonProblem } from './validate';
 export { toStateInputFileText, parseStateInputFileText } from './state-file';
+export { streamStatesOf } from './stream-states';
+export type { StreamStateEntry } from './stream-states';
+export { DEFAULT_MAX_PAYLOAD_BYTES, jsonBytes } from './json-bytes';

@@ -1,17 +1,12 @@
 import { checkTablePrefix } from '../backend/options';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
-import { qualifiedName, type StreamRecordTable } from '../backend/commit/record-table';
+import { qualifiedName } from '../backend/commit/record-table';
 import { describeValue, InvalidInputError } from '../errors';
 import { prepareStateMessage } from '../protocol/validate';
-import {
-  checkConnectionId,
-  checkIdentifier,
-  checkInteger,
-  checkPrimaryKey,
-  checkStream,
-} from './check-input';
+import { checkConnectionId, checkInteger, checkPrimaryKey, checkStream } from './check-input';
 import { checkRecords } from './check-records';
 import { checkGetStateInput } from './state-snapshot';
+import { streamRecordTable } from './stream-table';
 import type { CommitBatchResult } from './types';
 
 /**
@@ -84,13 +79,13 @@ function checkCommitBatchInput(backend: SqlStateBackend, input: unknown) {
   }
   const tablePrefix = checkTablePrefix(owner.tablePrefix ?? backend.tablePrefix);
   const primaryKey = checkPrimaryKey(value.primaryKey);
-  const table: StreamRecordTable = {
-    kind: 'stream',
-    schema: backend.schema,
-    name: checkIdentifier('table', value.table ?? tablePrefix + stream.name),
+  const table = streamRecordTable(
+    backend,
+    { sourceName: owner.sourceName, tablePrefix },
+    stream,
     primaryKey,
-    owner: { sourceName: owner.sourceName, namespace: stream.namespace, streamName: stream.name },
-  };
+    value.table,
+  );
   return {
     connectionId,
     sourceName: owner.sourceName,

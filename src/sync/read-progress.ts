@@ -1,6 +1,6 @@
 import type { SqlStateBackend } from '../backend/sql-state-backend';
 import { selectCheckpoints } from '../backend/sql/stream-checkpoints';
-import { sortMessages, stateFileText } from '../../workflows/state-file-text';
+import { streamStatesOf } from '../protocol/stream-states';
 import { getStateSnapshot } from './state-snapshot';
 import type { StateOwner, StreamProgress, SyncProgress } from './types';
 
@@ -22,7 +22,7 @@ export async function readSyncProgress(
   );
   const streams = new Map<string, StreamProgress>();
   const key = (name: string, namespace: string | null) => JSON.stringify([namespace ?? '', name]);
-  for (const s of snapshot.streams) {
+  for (const s of streamStatesOf(snapshot.messages)) {
     streams.set(key(s.name, s.namespace), {
       name: s.name,
       namespace: s.namespace,
@@ -58,7 +58,6 @@ export async function readSyncProgress(
     streams: list,
     recordsCommitted: list.reduce((sum, s) => sum + s.recordsCommitted, 0),
     batchesCommitted: list.reduce((sum, s) => sum + s.checkpoint, 0),
-    stateFile: stateFileText(sortMessages(snapshot.messages)),
     lastCommittedAt: committed.at(-1) ?? null,
   };
 }

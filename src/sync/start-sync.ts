@@ -1,20 +1,23 @@
 import { checkTablePrefix } from '../backend/options';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
 import { claimConnection } from '../backend/sql/claim-connection';
-import { selectCheckpoints } from '../backend/sql/stream-checkpoints';
-import { InvalidInputError } from '../errors';
+import { describeValue, InvalidInputError } from '../errors';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from '../protocol/json-bytes';
 import { checkConnectionId, checkOptionalName } from './check-input';
+import { checkPayloadSize } from './payload-guard';
 import { checkGetStateInput, getStateSnapshot } from './state-snapshot';
-import type { CheckpointEntry, StartSyncResult } from './types';
+import type { StartSyncResult } from './types';
 
 /**
  * Starts (or resumes) a run of a connection: claims the connection for `owner`, which fences
- * off every older run, and returns the state and checkpoints to resume from.
+ * off every older run, and returns the checkpoints to resume from, with the stored state unless
+ * `loadState: false`. A result over `maxPayloadBytes` fails with `PayloadTooLargeError`.
  */
 export async function startSync(
   backend: SqlStateBackend,
   input: unknown,
   defaultOwner?: string,
+  maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
 ): Promise<StartSyncResult> {
   const owner = checkGetStateInput(input);
   const value = input as Record<string, unknown>;
@@ -26,6 +29,9 @@ export async function startSync(
       'an owner (e.g. the workflow run id) outside an activity',
       'nothing',
     );
+  const loadState = value.loadState ?? true;
+  if (typeof loadState !== 'boolean')
+    throw new InvalidInputError('loadState', 'true or false', describeValue(loadState));
   await backend.migrate();
   const stateOwner = {
     sourceName: owner.sourceName,
@@ -35,14 +41,12 @@ export async function startSync(
   const epoch = await backend
     .fork()
     .transactional((em) => claimConnection(em, backend.tables, connectionId, runOwner, stateOwner));
-  const state = await getStateSnapshot(backend, owner);
-  const rows = await selectCheckpoints(backend.fork(), backend.tables, connectionId);
-  const checkpoints: CheckpointEntry[] = rows.map((row) => ({
-    name: row.stream_name,
-    namespace: row.stream_namespace === '' ? null : row.stream_namespace,
-    checkpoint: Number(row.checkpoint),
-    recordsCommitted: Number(row.records_committed),
-    committedAt: new Date(row.committed_at).toISOString(),
-  }));
-  return { epoch, state, checkpoints };
+  const checkpoints = await backend.getCheckpoints(connectionId);
+  if (!loadState) return { epoch, checkpoints };
+  return checkPayloadSize(
+    { epoch, state: await getStateSnapshot(backend, owner), checkpoints },
+    maxPayloadBytes,
+    'the result of startSync (with the stored state of every stream)',
+    'start the run with loadState: false and read each stream in its syncBatch activity, or select fewer streams',
+  );
 }

@@ -21,18 +21,9 @@ export async function getStateSnapshot(
   return snapshotOf(provider);
 }
 
-/** The JSON form of a provider's state. */
+/** The JSON form of a provider's state: each message once. */
 export function snapshotOf(provider: StateProvider): SyncStateSnapshot {
-  return {
-    messages: [...provider.stateMessageArtifacts],
-    streams: provider.streamStateArtifacts.map((stream) => ({
-      name: stream.stream_descriptor.name,
-      namespace: stream.stream_descriptor.namespace ?? null,
-      state: stream.stream_state ?? null,
-    })),
-    global: provider.globalState ?? null,
-    stateFile: provider.toStateInputFileText(),
-  };
+  return { messages: [...provider.stateMessageArtifacts] };
 }
 
 /** Checks the fields shared by every input that names whose state it is. */

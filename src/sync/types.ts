@@ -26,24 +26,13 @@ export interface GetStateInput extends StateOwner {
   readonly streams?: readonly string[];
 }
 
-/** The state of one stream, taken from its STREAM message. */
-export interface StreamStateEntry {
-  readonly name: string;
-  readonly namespace: string | null;
-  /** The stream's `stream_state`, `null` when the message has none. */
-  readonly state: JsonObject | null;
-}
-
-/** What `getState` returns: the stored state in three handy forms. */
+/**
+ * What `getState` returns: every stored message (STREAM, GLOBAL, LEGACY), each once. The
+ * workflow helpers derive the rest (`streamStates`, `stateFileText`), so that a result never
+ * carries a state twice.
+ */
 export interface SyncStateSnapshot {
-  /** Every stored message (STREAM, GLOBAL, LEGACY). */
   readonly messages: AirbyteStateMessage[];
-  /** The state of each stream that has STREAM state. */
-  readonly streams: StreamStateEntry[];
-  /** The GLOBAL message, or `null`. */
-  readonly global: AirbyteStateMessage | null;
-  /** The connector's `--state` file text. */
-  readonly stateFile: string;
 }
 
 /**
@@ -76,6 +65,12 @@ export interface StartSyncInput extends GetStateInput {
   readonly connectionId: string;
   /** Who starts the run, e.g. its workflow run id; default: the calling workflow's run id. */
   readonly owner?: string;
+  /**
+   * Return the stored state with the checkpoints. A run whose batches read their state in the
+   * activity (`syncBatch`) needs none, and keeps the result small whatever the state's size.
+   * Default: `true`.
+   */
+  readonly loadState?: boolean;
 }
 
 /** The last committed checkpoint of one stream of a connection. */
@@ -92,8 +87,8 @@ export interface CheckpointEntry {
 export interface StartSyncResult {
   /** The fencing epoch of this run: pass it to every `commitBatch`. */
   readonly epoch: number;
-  /** The state to resume from. */
-  readonly state: SyncStateSnapshot;
+  /** The state to resume from; absent when the input said `loadState: false`. */
+  readonly state?: SyncStateSnapshot;
   /** The last committed checkpoint of each stream; the next commit of a stream uses a larger one. */
   readonly checkpoints: CheckpointEntry[];
 }
@@ -139,7 +134,10 @@ export interface CommitBatchResult {
 export interface StreamProgress {
   readonly name: string;
   readonly namespace: string | null;
-  /** The stream's `stream_state` after its last commit, `null` before any. */
+  /**
+   * The stream's `stream_state` after its last commit; `null` before any, and in a running sync's
+   * answer when the state is larger than a batch result carries (read it with `getState`).
+   */
   readonly state: JsonObject | null;
   /** The stream's last committed checkpoint (0 before any). */
   readonly checkpoint: number;
@@ -175,8 +173,55 @@ export interface SyncProgress {
   readonly recordsCommitted: number;
   /** Batches committed by every run, all streams together (the sum of the checkpoints). */
   readonly batchesCommitted: number;
-  /** The whole stored state: what a connector's `--state` file would hold. */
-  readonly stateFile: string;
   /** ISO time of the last commit, `null` before any. */
   readonly lastCommittedAt: string | null;
+}
+
+/** A stream named in an input: a name, or `{ name, namespace }`. */
+export type StreamRefInput = string | StreamKey;
+
+/** Input of the `syncBatch` activity: read one batch with a registered reader and commit it. */
+export interface SyncBatchInput extends StateOwner {
+  /** The connection; its run's `epoch` fences the commit. */
+  readonly connectionId: string;
+  /** The run's epoch from `startSync`. */
+  readonly epoch: number;
+  /** The name under which the worker registered the reader (`SyncStatePlugin`'s `readers`). */
+  readonly reader: string;
+  /** The stream to read. */
+  readonly stream: StreamRefInput;
+  /** Top-level record fields that identify a record; records are upserted by them. */
+  readonly primaryKey: readonly string[];
+  /** This batch's checkpoint: the stream's last committed one plus 1. */
+  readonly checkpoint: number;
+  /** Most records the reader should return. */
+  readonly limit: number;
+  /** Passed to the reader as it is (e.g. an API's base URL; never secrets: it is in history). Default: `{}`. */
+  readonly config?: JsonObject;
+  /** Destination table; default: `tablePrefix + stream name`. */
+  readonly table?: string;
+}
+
+/** What `syncBatch` returns: a summary, never the records. */
+export interface SyncBatchResult {
+  /**
+   * `committed`; `alreadyCommitted` when this checkpoint had committed before (a retry after a
+   * commit whose answer was lost: nothing was read); `unchanged` when the reader returned no
+   * records and the same state (nothing committed, the checkpoint did not advance).
+   */
+  readonly status: 'committed' | 'alreadyCommitted' | 'unchanged';
+  /** The stream's checkpoint after this call. */
+  readonly checkpoint: number;
+  /** Records upserted by this call. */
+  readonly recordsWritten: number;
+  /** Records committed for this stream by every commit so far. */
+  readonly streamRecordsCommitted: number;
+  /** ISO time of the stream's last commit, `null` before any. */
+  readonly committedAt: string | null;
+  /** The reader said the stream has nothing more now (`false` when nothing was read). */
+  readonly done: boolean;
+  /** The destination table, schema-qualified. */
+  readonly table: string;
+  /** The stream's `stream_state` after this call, when it is small (see `maxResultStateBytes`); else absent. */
+  readonly state?: JsonObject;
 }

@@ -47,7 +47,11 @@ describe('npm run demo', () => {
     }
     assert.match(
       printed,
-      /retried: readSourceBatch failed on attempt 1 \("injected failure of users batch 2 \(attempt 1\)"\)/,
+      /retried: syncBatch failed on attempt 1 \("injected failure of users batch 2 \(attempt 1\)"\)/,
+    );
+    assert.match(
+      printed,
+      /workflow history: \d+ runs?, [\d,]+ events, [\d.]+ KB \([\d.]+ (KB|B) per checkpoint\): the records never entered it/,
     );
     assert.match(printed, /stream\s+records\s+checkpoint\s+cursor \(stream_state\)\s+last commit/);
     for (const stream of ['products', 'purchases', 'users'])

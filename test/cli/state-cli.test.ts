@@ -15,6 +15,7 @@ import {
   type SyncProgress,
 } from '../../src';
 import type { BatchSyncInput } from '../../workflows/batch-sync-workflow';
+import { SAMPLE_STREAMS } from '../../workflows/examples/records-through-workflow';
 import { withTestDatabase } from '../helpers/database';
 import {
   startTestTemporal,
@@ -305,7 +306,11 @@ describe('temporal-sync-state with a running sync', () => {
 
   const sync = (connectionId: string, extra: Partial<BatchSyncInput> = {}): BatchSyncInput => ({
     connectionId,
-    source: { count: 3000, seed: 5 },
+    source: {
+      name: 'sample-source',
+      streams: [...SAMPLE_STREAMS],
+      config: { count: 3000, seed: 5 },
+    },
     destination: { tablePrefix: `${connectionId}_` },
     batchSize: 10,
     ...extra,
@@ -338,7 +343,7 @@ describe('temporal-sync-state with a running sync', () => {
         );
         assert.equal((JSON.parse(status.stdout) as SyncProgress).status, 'running', status.stderr);
         const history = await backend.getStateHistory('sample-source', { tablePrefix: 'run1_' });
-        assert.ok(history.length > 0 && history.every((v) => v.author === 'activity:commitBatch'));
+        assert.ok(history.length > 0 && history.every((v) => v.author === 'activity:syncBatch'));
         assert.deepEqual(
           [history[0]?.connectionId, history[0]?.workflowId, history[0]?.activityAttempt],
           ['run1', 'sync-run1', 1],
@@ -371,7 +376,13 @@ describe('temporal-sync-state with a running sync', () => {
   });
 
   test('after a clear of one stream, the next sync reads that stream from scratch and the others not', async () => {
-    const small = sync('re1', { source: { count: 40, seed: 5 } });
+    const small = sync('re1', {
+      source: {
+        name: 'sample-source',
+        streams: [...SAMPLE_STREAMS],
+        config: { count: 40, seed: 5 },
+      },
+    });
     const run = () =>
       withWorker(
         async () =>

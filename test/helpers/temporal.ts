@@ -9,6 +9,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createSampleSourceActivities } from '../../activities/sample-source-activities';
+import { createSampleSourceReader } from '../../src/sample-source/reader';
 import { SyncStatePlugin, type SyncProgress } from '../../src';
 import { createTestTemporalEnv } from '../../src/testing/temporal-cli';
 import { getSyncStateQuery, syncWorkflowId } from '../../workflows/definitions';
@@ -27,7 +28,7 @@ export async function startTestTemporal(logLevel: LogLevel = 'WARN'): Promise<Te
   const [env, workflowBundle] = await Promise.all([
     createTestTemporalEnv(),
     bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows/examples'),
+      workflowsPath: require.resolve('../../workflows/examples/index'),
       logger: new DefaultLogger(logLevel),
     }),
   ]);
@@ -59,7 +60,11 @@ export async function withTestWorker<T>(
     workflowBundle,
     activities: options.activities ?? createSampleSourceActivities(),
     plugins: options.plugins ?? [
-      new SyncStatePlugin({ url: options.databaseUrl, poolSize: options.poolSize ?? 2 }),
+      new SyncStatePlugin({
+        url: options.databaseUrl,
+        poolSize: options.poolSize ?? 2,
+        readers: { 'sample-source': createSampleSourceReader() },
+      }),
     ],
   });
   return worker.runUntil(body());

@@ -13,6 +13,7 @@ import {
 } from '../../src';
 import { sampleRecord, type SampleStreamName } from '../../src/sample-source';
 import type { BatchSyncInput } from '../../workflows/batch-sync-workflow';
+import { SAMPLE_STREAMS } from '../../workflows/examples/records-through-workflow';
 import { syncWorkflowId } from '../../workflows/definitions';
 import { withTestDatabase } from '../helpers/database';
 import {
@@ -60,11 +61,15 @@ const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = [])
 function input(
   connectionId: string,
   extra: Partial<BatchSyncInput> = {},
-  source: Partial<BatchSyncInput['source']> = {},
+  config: { count?: number; seed?: number; failBatch?: number } = {},
 ): BatchSyncInput {
   return {
     connectionId,
-    source: { count: 120, seed: 7, ...source },
+    source: {
+      name: 'sample-source',
+      streams: [...SAMPLE_STREAMS],
+      config: { count: 120, seed: 7, ...config },
+    },
     destination: { tablePrefix: `${connectionId}_` },
     batchSize: 25,
     ...extra,
@@ -153,7 +158,10 @@ describe('batchSyncWorkflow', () => {
     const slow = input('a3', { batchSize: 10 }, { count: 100 });
     const firstRun = await withWorker(async () => {
       const handle = await startSyncWorkflow(env.client, slow, { taskQueue });
-      const progress = await untilProgress('a3', (p) => p.batchesCommitted >= 3);
+      const progress = await untilProgress(
+        'a3',
+        (p) => (p.streams.find((s) => s.name === 'users')?.checkpoint ?? 0) >= 3,
+      );
       await handle.terminate('test: stop mid-way');
       return progress;
     });
@@ -161,8 +169,9 @@ describe('batchSyncWorkflow', () => {
       `select checkpoint from _sync_state_checkpoints where connection_id = 'a3' and stream_name = 'users'`,
     );
     const lastBefore = Number(committed[0]?.checkpoint);
+    const seen = firstRun.streams.find((s) => s.name === 'users')?.checkpoint ?? 0;
     assert.ok(
-      lastBefore >= firstRun.batchesCommitted && lastBefore < 10,
+      lastBefore >= seen && lastBefore < 10,
       `terminated after ${lastBefore} of 10 batches`,
     );
     const result = await runSync(slow);
@@ -221,7 +230,7 @@ describe('batchSyncWorkflow', () => {
     assert.equal(listed, syncWorkflowId('a4'), 'the sync is found by its search attributes');
   });
 
-  test('the commit can run as a local activity, with the same exactly-once result', async () => {
+  test('the batches can run as local activities, with the same exactly-once result', async () => {
     const result = await runSync(input('a7', { localActivities: true }));
     assert.equal(result.recordsCommitted, 360);
     const events =
@@ -229,7 +238,7 @@ describe('batchSyncWorkflow', () => {
     const scheduled = events
       .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
       .filter(Boolean);
-    assert.ok(!scheduled.includes('commitBatch'), 'commitBatch ran as no regular activity');
+    assert.ok(!scheduled.includes('syncBatch'), 'syncBatch ran as no regular activity');
     assert.ok(
       events.filter((e) => e.markerRecordedEventAttributes).length >= 15,
       'but as local activities (one marker each)',
@@ -238,9 +247,10 @@ describe('batchSyncWorkflow', () => {
   });
 
   test('a long sync continues as new and carries on from the database', async () => {
+    // 15 batches, 3 streams at a time: a run stops after 4 and lets the other 2 in flight finish.
     const result = await runSync(input('a5', { maxBatchesPerRun: 4 }));
     assert.equal(result.status, 'completed');
-    assert.ok(result.epoch >= 4, `several runs (epoch ${result.epoch})`);
+    assert.ok(result.epoch >= 3, `several runs (epoch ${result.epoch})`);
     await assertDestinationEqualsSource('a5', 120);
   });
 

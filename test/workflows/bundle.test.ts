@@ -25,7 +25,11 @@ async function bundledModules(entry: string): Promise<string[]> {
 }
 
 describe('the workflow bundle', () => {
-  for (const entry of ['../../workflows/index.ts', '../../workflows/examples.ts']) {
+  for (const entry of [
+    '../../workflows/index.ts',
+    '../../workflows/sync-workflows.ts',
+    '../../workflows/examples/index.ts',
+  ]) {
     test(`${entry.replace('../../', '')} bundles with no MikroORM, pg or Node built-in reachable`, async () => {
       const modules = await bundledModules(entry);
       assert.ok(

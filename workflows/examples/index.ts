@@ -1,0 +1,6 @@
+/**
+ * The workflows of this repository's example worker: the library's sync workflows, and the
+ * records-through-the-workflow example that benchmarks and fault runs compare them with.
+ */
+export * from '../sync-workflows';
+export { recordsThroughWorkflowSync, SAMPLE_STREAMS } from './records-through-workflow';
