@@ -63,7 +63,11 @@ export async function recordsThroughWorkflowSync(input: BatchSyncInput): Promise
       });
       // An empty batch moves no cursor: nothing to commit.
       if (batch.records.length > 0)
-        await session.checkpoint({ records: batch.records, primaryKey: ['id'], state: batch.state });
+        await session.checkpoint({
+          records: batch.records,
+          primaryKey: ['id'],
+          state: batch.state,
+        });
       batchesThisRun++;
       if (await resets.applyFor(stream)) continue; // between batches: read again from scratch
       if (batch.done) break;
