@@ -9,8 +9,10 @@ export type RollbackTarget = HistoryRow & { readonly state_json: string };
 
 /**
  * Finds the version of one stream to roll back to: the version numbered `to`, or the version
- * that was current at the time `to`. Throws {@link InvalidInputError} when the history holds no
- * such version of this stream, or when it is a clear (there is no state to restore).
+ * that was current at the time `to`, taken to the millisecond as the history prints it (see
+ * {@link checkOneVersionAt}). Throws {@link InvalidInputError} when the history holds no such
+ * version of this stream, when it is a clear (there is no state to restore), or when several
+ * versions were written within the millisecond `to` itself.
  */
 export async function findRollbackTarget(
   db: SqlExecutor,
@@ -79,6 +81,7 @@ export async function findRollbackTarget(
         to.toISOString(),
       );
     }
+    checkOneVersionAt(rows, to, label);
   } else {
     throw new InvalidInputError('to', 'a version number or a Date', describeValue(to));
   }
@@ -90,6 +93,25 @@ export async function findRollbackTarget(
     );
   }
   return row as RollbackTarget;
+}
+
+/**
+ * A time names a millisecond, the precision at which `state history` prints WRITTEN AT, so
+ * `to` selects the newest version written in or before that millisecond (`rows`, newest first):
+ * a time copied from the history selects the version it was copied from. When more than one
+ * version was written within the millisecond `to` itself, the time cannot tell them apart, and
+ * picking the newest would roll back to the wrong one for a time copied from an older one:
+ * refused, naming them, so that the caller gives a version number.
+ */
+function checkOneVersionAt(rows: readonly HistoryRow[], to: Date, label: string): void {
+  const at = rows.filter((r) => new Date(r.written_at).getTime() === to.getTime());
+  if (at.length < 2) return;
+  const versions = at.map((r) => String(r.version)).reverse();
+  throw new InvalidInputError(
+    'to',
+    `a time at which one version of ${label} was written, or a version number`,
+    `${to.toISOString()}, at which versions ${versions.join(', ')} were all written (times are kept to the millisecond)`,
+  );
 }
 
 /** `stream "users" of source "s"`, with namespace, destination and table prefix when there are any. */

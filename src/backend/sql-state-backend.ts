@@ -200,9 +200,10 @@ export class SqlStateBackend {
   /**
    * Makes an older version of one stream's state current again by writing it as a new version
    * (operation `rollback`), so that the rollback is audited and can itself be undone. `to` is a
-   * version number from {@link getStateHistory}, or a time: the version that was current then.
-   * Throws `InvalidInputError` when the history holds no such version of the stream, or when
-   * that version is a clear. Returns the new version.
+   * version number from {@link getStateHistory}, or a time: the version current at the end of
+   * that millisecond. Throws `InvalidInputError` when the history holds no such version of the
+   * stream, when that version is a clear, or when several were written in that millisecond.
+   * Returns the new version.
    */
   async rollbackState(
     sourceName: string,

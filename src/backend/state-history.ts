@@ -227,7 +227,10 @@ export interface StateHistoryOptions {
 export interface RollbackStateOptions extends AuthorOptions {
   /** The stream to roll back; a bare name must have versions in one namespace only. Required. */
   readonly stream: StreamRef;
-  /** A version number from the history, or a time (the version that was current then). Required. */
+  /**
+   * A version number from the history, or a time: the version current at the end of that
+   * millisecond (a `writtenAt` from the history selects its version). Required.
+   */
   readonly to: number | Date;
   /** Roll back the state acknowledged by this destination. Default: the cache state. */
   readonly destinationName?: string;

@@ -7,6 +7,7 @@ import {
 import { getSyncStateQuery, syncWorkflowId } from '../../workflows/definitions';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
 import { InvalidInputError } from '../errors';
+import { mergeSyncProgress } from '../sync/merge-progress';
 import { readSyncProgress } from '../sync/read-progress';
 import type { SyncProgress } from '../sync/types';
 
@@ -76,9 +77,10 @@ interface SyncMemo {
 }
 
 /**
- * The state attached to a sync workflow: its live query answer while it runs, and once it has
- * closed (or when no worker answers the query) the same shape read from the database; the
- * workflow's memo says whose state it is.
+ * The state attached to a sync workflow: while it runs, its live query answer, in which each
+ * stream whose committed checkpoint in the database is newer (a commit the workflow has not heard
+ * of yet) is replaced by the database's; once it has closed (or when no worker answers the
+ * query), the same shape read from the database. The workflow's memo says whose state it is.
  */
 export async function getSyncState(
   client: Client,
@@ -88,21 +90,25 @@ export async function getSyncState(
   const handle = client.workflow.getHandle(workflowId);
   const description = await handle.describe();
   const running = description.status.name === 'RUNNING';
+  const memo = description.memo?.syncState as SyncMemo | undefined;
+  let live: SyncProgress | undefined;
   if (running) {
     try {
-      return await handle.query(getSyncStateQuery);
+      live = await handle.query(getSyncStateQuery);
     } catch {
       // No worker answers (all down, or busy past the query timeout): the database still knows.
     }
   }
-  const memo = description.memo?.syncState as SyncMemo | undefined;
+  // No memo yet: its session had not started when described, so its answer is all there is.
+  if (live && !memo) return live;
   if (!memo)
     throw new InvalidInputError(
       'workflowId',
       'the id of a temporal-sync-state sync workflow (with a syncState memo)',
       `"${workflowId}"`,
     );
-  return readSyncProgress(
+  // Read after the query, so that the database is the newer of the two wherever they differ.
+  const stored = await readSyncProgress(
     options.backend,
     {
       connectionId: memo.connectionId,
@@ -112,4 +118,5 @@ export async function getSyncState(
     },
     running ? 'running' : (description.status.name.toLowerCase() as SyncProgress['status']),
   );
+  return live ? mergeSyncProgress(live, stored) : stored;
 }

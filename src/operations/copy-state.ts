@@ -1,6 +1,7 @@
 import type { ClearedStreamState } from '../backend/clear-states';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
 import type { StreamRef } from '../backend/state-provider';
+import { lockStates } from '../backend/sql/lock-states';
 import { InvalidInputError } from '../errors';
 import { fenceOwners } from './fence';
 import { getState, rowName, rowNamespace } from './get-state';
@@ -61,39 +62,51 @@ async function transfer(
   if (sameOwner(from, to))
     throw new InvalidInputError('to', `another owner than the origin`, describeOwner(to));
   await backend.migrate();
-  return backend.fork().transactional(async (em) => {
-    const { messages } = await getState(backend, from, { streams: options.streams, em });
-    if (messages.length === 0) return { written: [], removed: [], fencedConnections: [] };
-    // Connections first, as commits lock them: the other order could deadlock with a commit.
-    const owners = operation === 'move' ? [from, to] : [to];
-    const fencedConnections = await fenceOwners(em, backend, owners, options, operation);
-    const note = (text: string) => [text, options.note].filter(Boolean).join('; ');
-    const writer = backend.getStateWriter(to.sourceName, {
-      destinationName: to.destinationName,
-      tablePrefix: to.tablePrefix,
-    });
-    await writer.writeStates(messages, {
-      em,
-      author: options.author,
-      note: note(`${operation === 'copy' ? 'copied' : 'moved'} from ${describeOwner(from)}`),
-      audit: { operation },
-    });
-    const written = await newestVersions(em, backend, to, messages);
-    let removed: ClearedStreamState[] = [];
-    if (operation === 'move') {
-      removed = await backend.clearState(from.sourceName, {
-        destinationName: from.destinationName,
-        tablePrefix: from.tablePrefix,
-        streams: messages.map((m) => ({ name: rowName(m), namespace: rowNamespace(m) })),
-        author: options.author,
-        note: note(`moved to ${describeOwner(to)}`),
-        audit: { operation: 'move' },
-        em,
+  try {
+    return await backend.fork().transactional(async (em) => {
+      // Fence first, then read. Raising the epochs waits for the fenced connections' commits in
+      // flight (they hold their connection row `for share`) and refuses theirs from now on; the
+      // row locks then wait for any other writer of the origin and keep it out until we commit.
+      // Read first, and a commit landing in between would be moved as its older state.
+      const owners = operation === 'move' ? [from, to] : [to];
+      const fencedConnections = await fenceOwners(em, backend, owners, options, operation);
+      await lockStates(em, backend.tables, from, operation === 'move' ? 'update' : 'share');
+      const { messages } = await getState(backend, from, { streams: options.streams, em });
+      if (messages.length === 0) throw NOTHING_TO_COPY; // nothing changed: undo the fencing too
+      const note = (text: string) => [text, options.note].filter(Boolean).join('; ');
+      const writer = backend.getStateWriter(to.sourceName, {
+        destinationName: to.destinationName,
+        tablePrefix: to.tablePrefix,
       });
-    }
-    return { written, removed, fencedConnections };
-  });
+      await writer.writeStates(messages, {
+        em,
+        author: options.author,
+        note: note(`${operation === 'copy' ? 'copied' : 'moved'} from ${describeOwner(from)}`),
+        audit: { operation },
+      });
+      const written = await newestVersions(em, backend, to, messages);
+      let removed: ClearedStreamState[] = [];
+      if (operation === 'move') {
+        removed = await backend.clearState(from.sourceName, {
+          destinationName: from.destinationName,
+          tablePrefix: from.tablePrefix,
+          streams: messages.map((m) => ({ name: rowName(m), namespace: rowNamespace(m) })),
+          author: options.author,
+          note: note(`moved to ${describeOwner(to)}`),
+          audit: { operation: 'move' },
+          em,
+        });
+      }
+      return { written, removed, fencedConnections };
+    });
+  } catch (error) {
+    if (error === NOTHING_TO_COPY) return { written: [], removed: [], fencedConnections: [] };
+    throw error;
+  }
 }
+
+/** Rolls back a copy or move whose origin has no state. */
+const NOTHING_TO_COPY = new Error('nothing to copy');
 
 function sameOwner(a: ResolvedOwner, b: ResolvedOwner): boolean {
   return (

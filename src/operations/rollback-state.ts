@@ -9,7 +9,10 @@ import type { StateChangeOptions, StateChangeResult, StateOwnerRef } from './typ
 export interface RollbackStateOperationOptions extends StateChangeOptions {
   /** The stream to roll back. Required. */
   readonly stream: StreamRef;
-  /** A version number from the history, or a time (the version that was current then). Required. */
+  /**
+   * A version number from the history, or a time: the version current at the end of that
+   * millisecond (a `writtenAt` from the history selects its version). Required.
+   */
   readonly to: number | Date;
 }
 

@@ -163,9 +163,11 @@ describe('state history', () => {
 
   test('rollback writes an older version again as a new version, and both stay in the history', async () => {
     const writer = backend.getStateWriter('h-rollback');
-    await writer.writeState(stream('users', 1));
-    await writer.writeState(stream('users', 2));
-    await writer.writeState(stream('users', 3));
+    for (const cursor of [1, 2, 3]) {
+      await writer.writeState(stream('users', cursor));
+      // Versions in separate milliseconds: a time in which two were written selects neither.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
     const [, , first] = await backend.getStateHistory('h-rollback');
     const rolled = await backend.rollbackState('h-rollback', {
       stream: 'users',

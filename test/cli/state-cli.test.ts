@@ -233,6 +233,70 @@ describe('temporal-sync-state state', () => {
     );
   });
 
+  test('rollback --to a WRITTEN AT copied from history selects that version; a millisecond of two versions is refused', async () => {
+    const writer = backend.getStateWriter('rt-time');
+    for (const cursor of [1, 2, 3, 4, 5]) await writer.writeState(stream('users', cursor));
+    // The database keeps microseconds; history prints milliseconds. Versions 4 and 5 share one.
+    const micros = ['01.000500', '02.000700', '03.000900', '04.000100', '04.000800'];
+    const versions = (await backend.getStateHistory('rt-time', { stream: 'users' })).reverse();
+    for (const [i, v] of versions.entries())
+      await sql(`update _sync_state_history set written_at = ? where version = ?`, [
+        `2026-01-01T00:00:${micros[i]}Z`,
+        v.version,
+      ]);
+    const shown = await cli(['state', 'history', 'rt-time', '--stream', 'users']);
+    assert.equal(shown.code, 0, shown.stderr);
+    const printed = new Map(
+      shown.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(/\s+/))
+        .map(([version, writtenAt]) => [Number(version), writtenAt ?? '']),
+    );
+    const [v1, v2, , v4, v5] = versions.map((v) => v.version);
+    const copied = printed.get(v2 ?? 0) ?? '';
+    assert.equal(copied, '2026-01-01T00:00:02.000Z', 'history prints milliseconds');
+
+    const rollback = (to: string) =>
+      cli(['state', 'rollback', 'rt-time', '--stream', 'users', '--to', to, '--json']);
+    const run = await rollback(copied);
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as { written: StateHistoryEntry };
+    assert.deepEqual(result.written.message, stream('users', 2), `--to ${copied} is version ${v2}`);
+    assert.equal(result.written.note, `rollback to version ${v2}`);
+    assert.deepEqual(
+      (await messagesOf('rt-time')).find((m) => m.stream?.stream_descriptor.name === 'users'),
+      stream('users', 2),
+    );
+
+    const before = await snapshot();
+    const ambiguous = await cli([
+      'state',
+      'rollback',
+      'rt-time',
+      '--stream',
+      'users',
+      '--to',
+      '2026-01-01T00:00:04.000Z',
+    ]);
+    assertFailed(
+      ambiguous,
+      2,
+      /--to 2026-01-01T00:00:04\.000Z: expected .*, or a version number, got .*versions \d+, \d+ were all written/,
+    );
+    assert.match(ambiguous.stderr, new RegExp(`versions ${v4}, ${v5} were`));
+    assert.equal(await snapshot(), before, 'a refused rollback changes nothing');
+
+    const between = await rollback('2026-01-01T00:00:01.999Z');
+    assert.equal(between.code, 0, between.stderr);
+    assert.equal(
+      (JSON.parse(between.stdout) as { written: StateHistoryEntry }).written.note,
+      `rollback to version ${v1}`,
+      'a time between two versions selects the older: the one current then',
+    );
+  });
+
   test('bad input files give one clear error line and change nothing', async () => {
     await backend.getStateWriter('bad-src').writeState(stream('users', 1));
     const before = await snapshot();

@@ -30,7 +30,11 @@ export interface HistorySelection {
   readonly namespace?: string;
   /** This version only. */
   readonly version?: number;
-  /** Versions written at or before this time. */
+  /**
+   * Versions written at or before this time, compared to the millisecond (a `Date`'s precision,
+   * and the history's as it prints times): `written_at` holds microseconds, and a version written
+   * at 12:00:00.123456 is written at 12:00:00.123 as far as this filter is concerned.
+   */
   readonly writtenAtOrBefore?: Date;
   /**
    * Only the newest `retention` versions of each stream: writers prune every few writes, so a
@@ -74,7 +78,11 @@ export async function selectHistory(
     filter(outer, 'version = ?', selection.version);
   }
   if (selection.writtenAtOrBefore !== undefined)
-    filter(outer, 'written_at <= ?', selection.writtenAtOrBefore.toISOString());
+    filter(
+      outer,
+      `written_at < ?::timestamptz + interval '1 millisecond'`,
+      selection.writtenAtOrBefore.toISOString(),
+    );
   let sql = `select * from ${tables.history}`;
   if (inner.length > 0) sql += ` where ${inner.join(' and ')}`;
   if (Number.isFinite(selection.retention)) {

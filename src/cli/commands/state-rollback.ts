@@ -13,7 +13,7 @@ export const stateRollback: CommandSpec = {
     'SOURCE --stream NAME --to VERSION|TIME [--namespace NS] [--destination NAME] [--force]',
   summary: 'make an older version of a stream current again (as a new version)',
   description:
-    'Restores the state of one stream of SOURCE to an older version from state history: VERSION is its number, TIME (ISO 8601, e.g. 2026-05-01T12:00:00Z) picks the version that was current then. The rollback is written as a new version, so it is in the history and can itself be undone. Refused while a sync of this state runs.',
+    'Restores the state of one stream of SOURCE to an older version from state history: VERSION is its number; TIME (ISO 8601, e.g. 2026-05-01T12:00:00.123Z) picks the version that was current at the end of that millisecond, i.e. the newest version whose WRITTEN AT, as state history prints it (to the millisecond), is at or before TIME. A WRITTEN AT copied from the history therefore selects that version; a time without milliseconds means .000. When several versions were written within the millisecond of TIME, TIME cannot tell them apart and is refused: give the VERSION. The rollback is written as a new version, so it is in the history and can itself be undone. Refused while a sync of this state runs.',
   positionals: ['SOURCE'],
   options: {
     stream: { type: 'string', value: 'NAME', help: 'the stream to roll back (required)' },
@@ -22,7 +22,11 @@ export const stateRollback: CommandSpec = {
       value: 'NS',
       help: 'namespace of --stream (default: its only one)',
     },
-    to: { type: 'string', value: 'VERSION|TIME', help: 'the version, or a time (required)' },
+    to: {
+      type: 'string',
+      value: 'VERSION|TIME',
+      help: 'the version, or a time to the millisecond, as history prints it (required)',
+    },
     ...OWNER_OPTIONS,
     ...CHANGE_OPTIONS,
   },

@@ -15,7 +15,7 @@ export const syncStatus: CommandSpec = {
   synopsis: 'CONNECTION_ID [--source NAME [--destination NAME] [--table-prefix PREFIX]] [--json]',
   summary: 'the live state of the sync of a connection, or its stored state',
   description:
-    "Shows the state attached to the sync of CONNECTION_ID (workflow sync-CONNECTION_ID): while it runs, its live progress through the workflow's query; once it has closed, or when Temporal has no such workflow or cannot be reached, the same shape read from the database. The database knows whose state a connection syncs from the history of its commits; --source (with --destination, --table-prefix) says it when no commit is kept.",
+    "Shows the state attached to the sync of CONNECTION_ID (workflow sync-CONNECTION_ID): while it runs, its live progress through the workflow's query (a stream with a newer commit in the database, which the workflow has not heard of yet, as the database has it); once it has closed, or when Temporal has no such workflow or cannot be reached, the same shape read from the database. The database knows whose state a connection syncs from the history of its commits; --source (with --destination, --table-prefix) says it when no commit is kept.",
   positionals: ['CONNECTION_ID'],
   options: {
     source: { type: 'string', value: 'NAME', help: 'the source whose state the connection syncs' },
