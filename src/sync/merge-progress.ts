@@ -28,8 +28,6 @@ export function mergeSyncProgress(live: SyncProgress, stored: SyncProgress): Syn
     streams: list,
     recordsCommitted: list.reduce((sum, s) => sum + s.recordsCommitted, 0),
     batchesCommitted: list.reduce((sum, s) => sum + s.checkpoint, 0),
-    // Read after the query, the stored state holds every stream at least as new as the live one.
-    stateFile: stored.stateFile,
     lastCommittedAt: committed.at(-1) ?? null,
   };
 }

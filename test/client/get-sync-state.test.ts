@@ -58,11 +58,16 @@ describe('getSyncState', () => {
         env.client,
         {
           connectionId,
-          source: { count: batch.count, seed: batch.seed },
+          source: {
+            name: 'sample-source',
+            streams: ['users', 'products', 'purchases'],
+            config: { count: batch.count, seed: batch.seed },
+          },
           destination: { tablePrefix: `${connectionId}_` },
           batchSize: batch.limit,
         },
-        { taskQueue },
+        // The records path: its read activity is one the test can hold.
+        { taskQueue, workflowType: 'recordsThroughWorkflowSync' },
       );
       try {
         const live = await untilSyncProgress(env.client, connectionId, (p) =>
@@ -120,13 +125,6 @@ describe('getSyncState', () => {
         assert.equal(answer.recordsCommitted, lagging.recordsCommitted + batch.limit);
         assert.equal(answer.lastCommittedAt, committed.committedAt);
         assert.equal(answer.epoch, live.epoch);
-        assert.deepEqual(
-          (JSON.parse(answer.stateFile) as (typeof next.state)[]).find(
-            (m) => m.stream?.stream_descriptor.name === 'users',
-          ),
-          next.state,
-          'the state file holds the state of the newer commit',
-        );
       } finally {
         open();
         await handle.terminate('test done').catch(() => undefined);
