@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { Context, type Info } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AirbyteCatalog } from '../src/connectors/connector-messages';
 import { AirbyteConnector } from '../src/connectors/airbyte-connector';
@@ -165,6 +165,7 @@ async function runSync(
     context.heartbeat(heartbeat);
     return await syncConnector(backend, input, {
       runOwner: runId,
+      invocation: invocationOrder(info),
       attempt: info.attempt,
       defaultSyncId: `${workflowId}/${runId}`,
       logger: log,
@@ -183,6 +184,18 @@ async function runSync(
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * Orders this call of `syncConnector` among the calls of its workflow run, so that a later call
+ * may take the connection over from an earlier one and never the other way round. Temporal's
+ * SDKs number a run's activities 1, 2, 3… as their default activity id; a custom id that is not
+ * such a number falls back to the time the call was first scheduled (the same for every attempt).
+ */
+function invocationOrder(info: Info): number {
+  return /^[1-9][0-9]{0,14}$/.test(info.activityId)
+    ? Number(info.activityId)
+    : info.scheduledTimestampMs;
 }
 
 /** Runs an activity body; connector failures that may be transient stay retryable, with their type. */
