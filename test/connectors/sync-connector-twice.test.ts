@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createConnectorActivities } from '../../activities/connector-activities';
 import { SqlStateBackend, StaleCheckpointError, startSync, SyncStatePlugin } from '../../src';
@@ -112,6 +113,50 @@ describe('syncConnector called more than once in a run', () => {
     await assert.rejects(first, StaleCheckpointError);
     assert.equal((await second)?.recordsRead, 4, 'it went on from the first commit (records 1-2)');
     assert.deepEqual(await ids('c2_alpha'), [1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('the syncConnector activity called more than once in a run', () => {
+  /** Runs the activity as Temporal would: `activityId` and the first scheduled time are the call's. */
+  const call = (
+    activityId: string,
+    scheduledTimestampMs: number,
+    attempt: number,
+    count: number,
+  ): Promise<SyncConnectorResult> =>
+    new MockActivityEnvironment(
+      {
+        workflowExecution: { workflowId: 'sync-a1', runId: 'run-a1' },
+        activityId,
+        scheduledTimestampMs,
+        attempt,
+      },
+      { logger: new DefaultLogger('ERROR') },
+    ).run(createConnectorActivities(backend, { connectors: testConnectors }).syncConnector, {
+      ...input('a1', count),
+      connector: 'fake',
+    });
+
+  test('calls with activity ids of their own are ordered by the time they were first scheduled', async () => {
+    await claim('a1', 'run-a1');
+    assert.equal((await call('first-sync', 1_000, 1, 4)).recordsRead, 4);
+    assert.equal((await call('then-incremental', 2_000, 1, 6)).recordsRead, 2);
+    await assert.rejects(call('first-sync', 1_000, 2, 6), /\(call 1000, attempt 2\) does not own/);
+    const [row] = await sql<{ owner: string }>(
+      `select owner from _sync_state_connections where connection_id = 'a1'`,
+    );
+    assert.equal(row?.owner, 'run-a1#2000.1');
+  });
+
+  test('an owner written before calls were numbered (`run#attempt`) is taken over by its run', async () => {
+    await claim('a2', 'run-a2');
+    await sql(`update _sync_state_connections set owner = 'run-a2#3' where connection_id = 'a2'`);
+    const result = await syncConnector(backend, input('a2', 2), {
+      runOwner: 'run-a2',
+      invocation: 2,
+      attempt: 1,
+    });
+    assert.equal(result.recordsRead, 2);
   });
 });
 
