@@ -1,15 +1,16 @@
-import { Context } from '@temporalio/activity';
+import { Context, type Info } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AirbyteCatalog } from '../src/connectors/connector-messages';
 import { AirbyteConnector } from '../src/connectors/airbyte-connector';
+import { ConnectorAllowlist, type ConnectorRef } from '../src/connectors/connector-allowlist';
 import { ConnectorError } from '../src/connectors/connector-error';
 import type { ConnectorProcessOptions } from '../src/connectors/connector-process';
-import { checkConnectorSpec, type ConnectorSpec } from '../src/connectors/connector-spec';
+import { connectorName, type ConnectorSpec } from '../src/connectors/connector-spec';
 import { ProgressReporter } from '../src/connectors/progress-reporter';
 import { syncConnector } from '../src/connectors/sync-connector';
 import type {
   ConnectorCommits,
-  SyncConnectorInput,
+  SyncConnectorActivityInput,
   SyncConnectorResult,
 } from '../src/connectors/sync-types';
 import { describeValue, InvalidInputError } from '../src/errors';
@@ -27,15 +28,18 @@ const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
 /** Options of {@link createConnectorActivities}. */
 export interface ConnectorActivityOptions extends ConnectorProcessOptions {
   /**
-   * Which connectors this worker may run. A workflow's input names the executable or image, so
-   * a worker that serves untrusted starters should allow only known ones. Default: any.
+   * The connectors this worker may run, each with everything about how it runs (executable or
+   * image, args, cwd, env, passEnv, network) and a name no other entry has. A workflow names an
+   * entry (by name, or by its exact executable or image) and can change nothing else. Default:
+   * none, so nothing runs.
    */
-  readonly allowConnector?: (connector: ConnectorSpec) => boolean;
+  readonly connectors?: readonly ConnectorSpec[];
 }
 
 /** Input of `checkConnector` and `discoverConnector`. */
 export interface ConnectorConfigInput {
-  readonly connector: ConnectorSpec;
+  /** An allowlist entry's name, or its exact executable or image. */
+  readonly connector: ConnectorRef;
   readonly config: JsonObject;
 }
 
@@ -49,37 +53,41 @@ export interface ConnectorHeartbeat {
 }
 
 /**
- * Activities that run Airbyte connectors on the worker. `syncConnector` syncs a connector into
- * the backend's database, committing at each STATE; `checkConnector` and `discoverConnector`
- * answer a UI. Register them next to the `SyncStatePlugin`:
- * `activities: createConnectorActivities(() => plugin.backend)`.
+ * Activities that run Airbyte connectors on the worker, only those of its allowlist
+ * (`options.connectors`). `syncConnector` syncs a connector into the backend's database,
+ * committing at each STATE; `checkConnector` and `discoverConnector` answer a UI. Register them
+ * next to the `SyncStatePlugin`:
+ * `activities: createConnectorActivities(() => plugin.backend, { connectors: [...] })`.
+ * Throws `InvalidInputError` for a bad allowlist entry.
  */
 export function createConnectorActivities(
   backend: BackendSource,
   options: ConnectorActivityOptions = {},
 ) {
   const get = typeof backend === 'function' ? backend : () => backend;
-  const connector = (input: unknown): AirbyteConnector => {
-    const value = isPlainObject(input) ? input : {};
-    const spec = checkConnectorSpec(value.connector);
-    if (options.allowConnector && !options.allowConnector(spec))
-      throw new InvalidInputError(
-        'connector',
-        'a connector this worker is allowed to run',
-        describeValue(value.connector),
-      );
-    return new AirbyteConnector(spec, { ...options, logger: Context.current().log });
-  };
+  const allowlist = new ConnectorAllowlist(options.connectors);
+  // Before anything runs or changes: a refused connector fails here, non-retryably.
+  const allowed = (input: unknown): ConnectorSpec =>
+    allowlist.resolve(isPlainObject(input) ? input.connector : undefined);
+  const connector = (input: unknown): AirbyteConnector =>
+    new AirbyteConnector(allowed(input), { ...options, logger: Context.current().log });
   return {
+    /**
+     * The allowlist entry a workflow's connector reference names, as its name (the default
+     * source name of its state); fails with `ConnectorNotAllowed` for any other. Runs nothing.
+     */
+    resolveConnector: (input: { readonly connector: ConnectorRef }): Promise<{ name: string }> =>
+      asConnectorActivity(() => Promise.resolve({ name: connectorName(allowed(input)) })),
+
     /**
      * Runs a connector's `read` from the stored state and commits, at each STATE, the records
      * received since the previous one with that state, in one transaction. Heartbeats its last
      * commit; a retry restarts the connector from the state in the database.
      */
-    syncConnector: (input: SyncConnectorInput): Promise<SyncConnectorResult> =>
+    syncConnector: (input: SyncConnectorActivityInput): Promise<SyncConnectorResult> =>
       asConnectorActivity(async () => {
-        connector(input); // checks the connector against allowConnector first
-        return runSync(get(), input, options);
+        const spec = allowed(input);
+        return runSync(get(), { ...(input as object), connector: spec }, options);
       }),
 
     /** Checks a connector's config (`check`); fails with `ConnectorConfigError` and its reason. */
@@ -106,7 +114,7 @@ export type ConnectorActivities = ReturnType<typeof createConnectorActivities>;
 
 async function runSync(
   backend: SqlStateBackend,
-  input: SyncConnectorInput,
+  input: Record<string, unknown>,
   options: ConnectorActivityOptions,
 ): Promise<SyncConnectorResult> {
   const context = Context.current();
@@ -124,7 +132,7 @@ async function runSync(
       previousAttempt: info.heartbeatDetails as unknown,
     });
   let heartbeat: ConnectorHeartbeat = { epoch: 0, commits: 0, lastCommit: [] };
-  const progressIntervalMs = isPlainObject(input) ? input.progressIntervalMs : undefined;
+  const progressIntervalMs = input.progressIntervalMs;
   const reporter =
     typeof progressIntervalMs === 'number'
       ? new ProgressReporter(progressIntervalMs, (commits) => signalProgress(commits))
@@ -157,6 +165,7 @@ async function runSync(
     context.heartbeat(heartbeat);
     return await syncConnector(backend, input, {
       runOwner: runId,
+      invocation: invocationOrder(info),
       attempt: info.attempt,
       defaultSyncId: `${workflowId}/${runId}`,
       logger: log,
@@ -175,6 +184,18 @@ async function runSync(
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * Orders this call of `syncConnector` among the calls of its workflow run, so that a later call
+ * may take the connection over from an earlier one and never the other way round. Temporal's
+ * SDKs number a run's activities 1, 2, 3… as their default activity id; a custom id that is not
+ * such a number falls back to the time the call was first scheduled (the same for every attempt).
+ */
+function invocationOrder(info: Info): number {
+  return /^[1-9][0-9]{0,14}$/.test(info.activityId)
+    ? Number(info.activityId)
+    : info.scheduledTimestampMs;
 }
 
 /** Runs an activity body; connector failures that may be transient stay retryable, with their type. */

@@ -1,7 +1,7 @@
 import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ConnectorActivities } from '../activities/connector-activities';
 import type { StreamSelection } from '../src/connectors/configured-catalog';
-import type { ConnectorSpec } from '../src/connectors/connector-spec';
+import type { ConnectorRef } from '../src/connectors/connector-allowlist';
 import type { ConnectorDestination, SyncConnectorResult } from '../src/connectors/sync-types';
 import type { JsonObject } from '../src/protocol/types';
 import type { SyncProgress } from '../src/sync/types';
@@ -13,15 +13,18 @@ import { SyncSession } from './sync-session';
 export interface ConnectorSyncInput {
   /** The connection; the workflow id derives from it (see `syncWorkflowId`). Required. */
   readonly connectionId: string;
-  /** The connector: `{ executable }` (e.g. `.venv/bin/source-faker`) or `{ dockerImage }`. Required. */
-  readonly connector: ConnectorSpec;
+  /**
+   * The connector, one the worker allows: an allowlist entry's name (`'source-faker'`), or its
+   * exact `{ executable }` or `{ dockerImage }`. Required.
+   */
+  readonly connector: ConnectorRef;
   /** The connector's config. Required. */
   readonly config: JsonObject;
   /** Streams to sync, by name or with options. Default: every stream the connector discovers. */
   readonly streams?: readonly (string | StreamSelection)[];
   /** Destination name, table prefix, schema and default write strategy. Default: the worker's. */
   readonly destination?: ConnectorDestination;
-  /** Name under which the state is stored. Default: the connector's name (`source-faker`). */
+  /** Name under which the state is stored. Default: the allowlist entry's name (`source-faker`). */
   readonly sourceName?: string;
   /**
    * Longest silence of the worker running the connector before another worker takes over, in ms
@@ -52,6 +55,7 @@ export interface ConnectorSyncResult {
 
 /** Connector failures no retry can fix (besides the state activities' own). */
 const NON_RETRYABLE_CONNECTOR_ERRORS = [
+  'ConnectorNotAllowed',
   'ConnectorNotFound',
   'ConnectorConfigError',
   'ConnectorProtocolError',
@@ -59,16 +63,23 @@ const NON_RETRYABLE_CONNECTOR_ERRORS = [
 ];
 
 /**
- * Syncs an Airbyte source connector into PostgreSQL: claims the connection, runs the connector's
- * `read` in one heartbeating activity that commits the records and state at each STATE message,
- * and answers `getSyncStateQuery` with live progress (the activity reports its commits). When the
- * worker dies, the retry restarts the connector from the last commit; a failed or terminated
- * sync started again resumes the same way.
+ * Syncs an Airbyte source connector into PostgreSQL: has the worker check that it allows the
+ * connector, claims the connection, runs the connector's `read` in one heartbeating activity
+ * that commits the records and state at each STATE message, and answers `getSyncStateQuery` with
+ * live progress (the activity reports its commits). When the worker dies, the retry restarts the
+ * connector from the last commit; a failed or terminated sync started again resumes the same way.
  */
 export async function connectorSyncWorkflow(
   input: ConnectorSyncInput,
 ): Promise<ConnectorSyncResult> {
-  const sourceName = input.sourceName ?? sourceNameOf(input.connector);
+  const prefix = input.activityNamePrefix ?? '';
+  const resolve = proxyActivities<Record<string, ConnectorActivities['resolveConnector']>>({
+    startToCloseTimeout: '1 minute',
+    retry: { nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, 'ConnectorNotAllowed'] },
+  });
+  // First, so that a connector the worker refuses changes nothing, not even the connection's owner.
+  const { name } = await resolve[`${prefix}resolveConnector`]!({ connector: input.connector });
+  const sourceName = input.sourceName ?? name;
   const session = await SyncSession.start({
     connectionId: input.connectionId,
     sourceName,
@@ -89,7 +100,7 @@ export async function connectorSyncWorkflow(
       nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, ...NON_RETRYABLE_CONNECTOR_ERRORS],
     },
   });
-  const syncConnector = activities[`${input.activityNamePrefix ?? ''}syncConnector`]!;
+  const syncConnector = activities[`${prefix}syncConnector`]!;
   const info = workflowInfo();
   const result = await syncConnector({
     connectionId: input.connectionId,
@@ -107,18 +118,4 @@ export async function connectorSyncWorkflow(
   session.complete();
   const { checkpoints: _checkpoints, messages: _messages, ...run } = result;
   return { progress: session.progress(), run };
-}
-
-/**
- * The connector's name (as `connectorName` in src/connectors, which workflow code may not import):
- * the executable's file name, or the image's name. Passed to the activity, so both use the same.
- */
-function sourceNameOf(connector: ConnectorSpec): string {
-  if (connector.name !== undefined) return connector.name;
-  if ('dockerImage' in connector) {
-    const image = connector.dockerImage.split('@')[0] ?? '';
-    const last = image.split('/').at(-1) ?? image;
-    return last.split(':')[0] ?? last;
-  }
-  return connector.executable.split('/').at(-1) ?? connector.executable;
 }

@@ -1,4 +1,5 @@
 import { join, posix } from 'node:path';
+import { connectorEnv, containerEnv } from './connector-env';
 import { type ConnectorSpec, isDockerConnector } from './connector-spec';
 
 /** The Airbyte commands a source supports. */
@@ -13,11 +14,11 @@ export interface ConnectorFiles {
   readonly state?: string;
 }
 
-/** What to spawn: the program, its arguments, extra environment and working directory. */
+/** What to spawn: the program, its arguments, whole environment and working directory. */
 export interface ConnectorCommand {
   readonly command: string;
   readonly args: readonly string[];
-  /** Added to the worker's environment. */
+  /** The process's whole environment (see `connectorEnv`): the worker's own is not inherited. */
   readonly env: Readonly<Record<string, string>>;
   readonly cwd?: string;
   /** The container's name (Docker only), to stop it by name. */
@@ -26,6 +27,8 @@ export interface ConnectorCommand {
 
 /** Where a Docker connector sees the run's files: the folder PyAirbyte mounts too. */
 export const CONTAINER_FILES_DIR = '/airbyte/tmp';
+/** The local connector's HOME: this empty folder inside the run's folder, removed with it. */
+export const CONNECTOR_HOME_DIR = 'home';
 
 /** Options of {@link buildConnectorCommand}. */
 export interface BuildCommandOptions {
@@ -33,6 +36,8 @@ export interface BuildCommandOptions {
   readonly dockerPath?: string;
   /** Name of the container (Docker only). Required for Docker connectors. */
   readonly containerName?: string;
+  /** The worker's environment, from which the connector's is picked. Default: `process.env`. */
+  readonly workerEnv?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -55,18 +60,18 @@ export function buildConnectorCommand(
     airbyteArgs.push('--catalog', at(required(files.catalog, 'catalog', verb)));
     if (files.state !== undefined) airbyteArgs.push('--state', at(files.state));
   }
+  const env = connectorEnv(spec, join(files.dir, CONNECTOR_HOME_DIR), options.workerEnv);
   if (!docker) {
     return {
       command: spec.executable,
       args: [...(spec.args ?? []), ...airbyteArgs],
-      env: { ...spec.env },
+      env,
       cwd: spec.cwd,
     };
   }
   const containerName = options.containerName;
   if (containerName === undefined)
     throw new Error('temporal-sync-state: a Docker connector run needs a container name');
-  const env = { ...spec.env };
   return {
     command: options.dockerPath ?? 'docker',
     args: [
@@ -78,8 +83,9 @@ export function buildConnectorCommand(
       '--volume',
       `${files.dir}:${CONTAINER_FILES_DIR}:ro`,
       ...(spec.network === undefined ? [] : ['--network', spec.network]),
-      // `--env NAME` copies the value from the docker CLI's environment: no secret in argv.
-      ...Object.keys(env).flatMap((name) => ['--env', name]),
+      // `--env NAME` copies the value from the docker CLI's environment: no secret in argv. Only
+      // these names reach the container; the rest of the CLI's environment stays outside.
+      ...Object.keys(containerEnv(spec, options.workerEnv)).flatMap((name) => ['--env', name]),
       spec.dockerImage,
       ...airbyteArgs,
     ],

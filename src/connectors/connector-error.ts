@@ -2,6 +2,7 @@ import { SyncStateError } from '../errors';
 
 /**
  * Why a connector run failed, as the `ApplicationFailure` type a workflow sees:
+ * - `ConnectorNotAllowed`: the worker's allowlist has no such connector (nothing was run);
  * - `ConnectorNotFound`: the executable does not exist or cannot run, or the Docker engine is absent;
  * - `ConnectorConfigError`: the connector blames its config (a TRACE error of type `config_error`,
  *   or a failed `check`);
@@ -10,6 +11,7 @@ import { SyncStateError } from '../errors';
  * - `DestinationWriteError`: a record does not fit its destination table.
  */
 export type ConnectorErrorType =
+  | 'ConnectorNotAllowed'
   | 'ConnectorNotFound'
   | 'ConnectorConfigError'
   | 'ConnectorFailed'

@@ -1,11 +1,12 @@
 import { type ChildProcessByStdio, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
   buildConnectorCommand,
+  CONNECTOR_HOME_DIR,
   type ConnectorCommand,
   type ConnectorFiles,
   type ConnectorVerb,
@@ -102,7 +103,7 @@ export class ConnectorProcess {
       });
       const child = spawn(command.command, command.args, {
         cwd: command.cwd,
-        env: { ...process.env, ...command.env },
+        env: command.env, // never the worker's own: it holds DATABASE_URL and Temporal's keys
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       await new Promise<void>((resolve, reject) => {
@@ -187,9 +188,9 @@ export class ConnectorProcess {
 }
 
 /**
- * Writes the inputs as files. Private to the worker's user (0700/0600) for a local connector; a
- * container may run as another user, so for Docker they are readable (0755/0644), as PyAirbyte
- * makes them, inside a folder with a random name.
+ * Writes the inputs as files. Private to the worker's user (0700/0600) for a local connector, with
+ * the empty folder that is its HOME; a container may run as another user, so for Docker they are
+ * readable (0755/0644), as PyAirbyte makes them, inside a folder with a random name.
  */
 async function writeInputs(
   dir: string,
@@ -198,6 +199,7 @@ async function writeInputs(
 ): Promise<ConnectorFiles> {
   const mode = docker ? 0o644 : 0o600;
   if (docker) await chmod(dir, 0o755);
+  else await mkdir(join(dir, CONNECTOR_HOME_DIR), { mode: 0o700 });
   const write = async (name: string, text: string): Promise<string> => {
     await writeFile(join(dir, name), text, { mode });
     return name;

@@ -10,8 +10,13 @@ export interface LocalConnectorSpec {
   readonly args?: readonly string[];
   /** Working directory. Default: the worker's. */
   readonly cwd?: string;
-  /** Extra environment variables; the worker's environment is passed too. Default: none. */
+  /**
+   * Environment variables set for it, on top of the minimal environment every connector gets
+   * (see `connectorEnv`); the worker's own environment is not passed. Default: none.
+   */
   readonly env?: Readonly<Record<string, string>>;
+  /** Names of worker environment variables passed through when set (e.g. `HTTPS_PROXY`). Default: none. */
+  readonly passEnv?: readonly string[];
   /** Name under which its state is stored. Default: the executable's file name. */
   readonly name?: string;
 }
@@ -24,6 +29,8 @@ export interface DockerConnectorSpec {
   readonly network?: string;
   /** Environment variables set in the container (passed by name, so values stay out of `ps`). Default: none. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Names of worker environment variables passed into the container when set. Default: none. */
+  readonly passEnv?: readonly string[];
   /** Name under which its state is stored. Default: the image name without registry, owner and tag. */
   readonly name?: string;
 }
@@ -54,6 +61,7 @@ export function checkConnectorSpec(value: unknown, option = 'connector'): Connec
     );
   if (value.name !== undefined) checkText(`${option}.name`, value.name);
   checkEnv(`${option}.env`, value.env);
+  checkPassEnv(`${option}.passEnv`, value.passEnv);
   if (hasExecutable) {
     checkText(`${option}.executable`, value.executable);
     if (value.args !== undefined) {
@@ -115,6 +123,24 @@ function checkText(option: string, value: unknown, allowEmpty = false): string {
       describeValue(value),
     );
   return value;
+}
+
+function checkPassEnv(option: string, value: unknown): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value))
+    throw new InvalidInputError(
+      option,
+      'an array of environment variable names',
+      describeValue(value),
+    );
+  value.forEach((name: unknown, i) => {
+    if (typeof name !== 'string' || !ENV_NAME_PATTERN.test(name))
+      throw new InvalidInputError(
+        `${option}[${i}]`,
+        'an environment variable name',
+        describeValue(name),
+      );
+  });
 }
 
 function checkEnv(option: string, value: unknown): void {

@@ -1,5 +1,6 @@
 import { type ExecFileException, execFile } from 'node:child_process';
 import { ConnectorError } from './connector-error';
+import { dockerCliEnv } from './connector-env';
 
 /** How long `docker version` may take before the engine counts as absent. */
 export const DOCKER_PROBE_TIMEOUT_MS = 15_000;
@@ -27,7 +28,8 @@ export async function ensureDockerEngine(
     execFile(
       dockerPath,
       ['version', '--format', '{{.Server.Version}}'],
-      { timeout: timeoutMs, encoding: 'utf8' },
+      // The environment `docker run` gets too, so that a probe that passes means the run can work.
+      { timeout: timeoutMs, encoding: 'utf8', env: dockerCliEnv() },
       (error, stdout, stderr) => resolve({ error, stdout, stderr }),
     );
   });

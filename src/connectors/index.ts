@@ -5,7 +5,19 @@ export { ConnectorError } from './connector-error';
 export type { ConnectorErrorType } from './connector-error';
 export { checkConnectorSpec, connectorName } from './connector-spec';
 export type { ConnectorSpec, DockerConnectorSpec, LocalConnectorSpec } from './connector-spec';
-export { buildConnectorCommand, CONTAINER_FILES_DIR } from './connector-command';
+export { ConnectorAllowlist } from './connector-allowlist';
+export type { ConnectorRef } from './connector-allowlist';
+export {
+  CONNECTOR_BASE_ENV,
+  CONNECTOR_BASE_ENV_PREFIXES,
+  connectorEnv,
+  DOCKER_CLI_ENV_PREFIXES,
+} from './connector-env';
+export {
+  buildConnectorCommand,
+  CONNECTOR_HOME_DIR,
+  CONTAINER_FILES_DIR,
+} from './connector-command';
 export type { ConnectorCommand, ConnectorVerb } from './connector-command';
 export { ensureDockerEngine } from './docker-engine';
 export type { ConnectorLogger } from './connector-logger';

@@ -20,7 +20,13 @@ import type { ConnectorCommits, SyncConnectorResult } from './sync-types';
 export interface ConnectorSyncContext {
   /** The owner that claimed the connection for this run with `startSync` (a workflow's run id). */
   readonly runOwner: string;
-  /** This attempt, from 1: claiming it fences off the commits of earlier attempts still running. */
+  /**
+   * Which call of the run this is, growing from call to call (the activity's id: Temporal numbers
+   * a run's activities). A call takes the connection over from the earlier calls of the run and
+   * fences off what they still commit. Default: 1 (one call per run).
+   */
+  readonly invocation?: number;
+  /** This attempt of the call, from 1: claiming it fences off the commits of earlier attempts still running. */
   readonly attempt: number;
   /** The sync id when the input has none. Default: `runOwner`. */
   readonly defaultSyncId?: string;
@@ -64,21 +70,17 @@ export async function syncConnector(
     sourceName: sync.sourceName,
   });
   context.signal?.throwIfAborted();
-  const epoch = await backend
-    .fork()
-    .transactional((em) =>
-      claimConnectionAttempt(
-        em,
-        backend.tables,
-        sync.connectionId,
-        context.runOwner,
-        context.attempt,
-      ),
-    );
+  const invocation = context.invocation ?? 1;
+  const epoch = await backend.fork().transactional((em) =>
+    claimConnectionAttempt(em, backend.tables, sync.connectionId, context.runOwner, {
+      invocation,
+      attempt: context.attempt,
+    }),
+  );
   if (epoch === undefined)
     throw new StaleCheckpointError(
       sync.connectionId,
-      `run "${context.runOwner}" (attempt ${context.attempt}) does not own the connection: a newer run or attempt claimed it, or none called startSync`,
+      `run "${context.runOwner}" (call ${invocation}, attempt ${context.attempt}) does not own the connection: a newer run, a later call or attempt of this run claimed it, or none called startSync`,
     );
   await backend.prepareRecordTables(tables);
   const state = await startingState(backend, sync, tables, syncId);

@@ -5,6 +5,7 @@
 import type { AirbyteStateMessage, JsonObject } from '../protocol/types';
 import type { CheckpointEntry } from '../sync/types';
 import type { StreamSelection } from './configured-catalog';
+import type { ConnectorRef } from './connector-allowlist';
 import type { ConnectorSpec } from './connector-spec';
 import type { WriteMethod, WriteStrategy } from './write-strategy';
 
@@ -20,7 +21,7 @@ export interface ConnectorDestination {
   readonly writeStrategy?: WriteStrategy;
 }
 
-/** Input of the `syncConnector` activity. */
+/** Input of the `syncConnector` function (trusted code: it runs any connector it is given). */
 export interface SyncConnectorInput {
   /** The connection; the calling workflow run must have claimed it (`startSync`). Required. */
   readonly connectionId: string;
@@ -44,6 +45,12 @@ export interface SyncConnectorInput {
   readonly nonJsonLines?: 'log' | 'error';
   /** Records held in memory between two STATE messages before they are written ahead (uncommitted). Default: 10,000. */
   readonly maxBufferedRecords?: number;
+}
+
+/** Input of the `syncConnector` activity: the connector is only named, and must be on the worker's allowlist. */
+export interface SyncConnectorActivityInput extends Omit<SyncConnectorInput, 'connector'> {
+  /** An allowlist entry's name, or its exact executable or image. Required. */
+  readonly connector: ConnectorRef;
 }
 
 /** Commits made by a connector sync: the new checkpoints and state, in the session's shapes. */

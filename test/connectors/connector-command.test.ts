@@ -23,10 +23,10 @@ describe('buildConnectorCommand', () => {
       args: ['--debug'],
       env: { TZ: 'UTC' },
     };
-    assert.deepEqual(buildConnectorCommand(spec, 'spec', { dir: files.dir }), {
+    assert.deepEqual(buildConnectorCommand(spec, 'spec', { dir: files.dir }, { workerEnv: {} }), {
       command: '/opt/venv/bin/source-faker',
       args: ['--debug', 'spec'],
-      env: { TZ: 'UTC' },
+      env: { HOME: '/tmp/run-1/home', TZ: 'UTC' },
       cwd: undefined,
     });
     assert.deepEqual(buildConnectorCommand(spec, 'check', files).args, [
@@ -61,6 +61,7 @@ describe('buildConnectorCommand', () => {
     const command = buildConnectorCommand(spec, 'read', files, {
       dockerPath: '/usr/bin/docker',
       containerName: 'tss-1',
+      workerEnv: {},
     });
     assert.equal(command.command, '/usr/bin/docker');
     assert.deepEqual(command.args, [

@@ -25,6 +25,7 @@ import type {
 } from '../../workflows/connector-sync-workflow';
 import { syncWorkflowId } from '../../workflows/definitions';
 import { withTestDatabase } from '../helpers/database';
+import { fake, faker, testConnectors } from './fixtures/connectors';
 import {
   startTestTemporal,
   type TestTemporal,
@@ -35,8 +36,6 @@ import {
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 const projectRoot = path.resolve(__dirname, '../..');
-const faker = { executable: path.join(projectRoot, '.venv/bin/source-faker') };
-const fake = { executable: path.join(__dirname, 'fixtures/fake-source.mjs'), name: 'fake' };
 /** source-faker's config: small, deterministic (seed), and incremental (`always_updated: false`). */
 const fakerConfig = {
   count: 300,
@@ -104,7 +103,7 @@ function withWorker<T>(body: () => Promise<T>, queue = taskQueue): Promise<T> {
     {
       taskQueue: queue,
       plugins: [plugin],
-      activities: createConnectorActivities(() => plugin.backend),
+      activities: createConnectorActivities(() => plugin.backend, { connectors: testConnectors }),
     },
     body,
   );
@@ -303,8 +302,8 @@ describe('connectorSyncWorkflow with source-faker', () => {
 describe('connectorSyncWorkflow with bad input', () => {
   const cases: [string, Partial<ConnectorSyncInput>, string, RegExp][] = [
     [
-      'an executable that does not exist',
-      { connector: { executable: '/nonexistent/source-nope' } },
+      'an allowed executable that does not exist',
+      { connector: 'source-nope' },
       'ConnectorNotFound',
       /source-nope.*no such executable/,
     ],
@@ -348,7 +347,12 @@ describe('connectorSyncWorkflow with bad input', () => {
       );
       assert.equal(cause.type, type);
       assert.match(cause.message, message);
-      const sourceName = 'name' in (extra.connector ?? {}) ? 'fake' : 'source-faker';
+      const sourceName =
+        typeof extra.connector === 'string'
+          ? extra.connector
+          : extra.connector === fake
+            ? 'fake'
+            : 'source-faker';
       const provider = await backend.getStateProvider(sourceName, {
         tablePrefix: `${connectionId}_`,
       });
@@ -359,6 +363,70 @@ describe('connectorSyncWorkflow with bad input', () => {
       );
     });
   }
+});
+
+describe('connectorSyncWorkflow on a worker with an allowlist', () => {
+  test('a connector the worker does not allow is refused before anything runs or changes, the connection not even claimed', async () => {
+    // A connector that would leave a mark if it ever ran.
+    const script = path.join(bundleDir, 'source-evil');
+    await writeFile(script, '#!/bin/sh\ntouch "$0.ran"\n', { mode: 0o755 });
+    const refused: [unknown, RegExp][] = [
+      [{ executable: script }, /Connector ".*source-evil" is not allowed on this worker/],
+      ['source-evil', /Connector "source-evil" is not allowed/],
+      [{ dockerImage: 'airbyte/source-faker:6.2.38' }, /"airbyte\/source-faker:6.2.38" is not/],
+      [
+        { ...faker, env: { LD_PRELOAD: script } },
+        /not allowed on this worker \(a workflow cannot set `connector.env`/,
+      ],
+    ];
+    for (const [i, [connector, message]] of refused.entries()) {
+      const connectionId = `refused${i}`;
+      const failure = await withWorker(async () => {
+        const handle = await startSyncWorkflow(
+          env.client,
+          input(connectionId, { connector: connector as ConnectorSyncInput['connector'] }),
+          { taskQueue, workflowType: 'connectorSyncWorkflow' },
+        );
+        return handle.result().then(
+          () => assert.fail('the sync should be refused'),
+          (error: unknown) => error,
+        );
+      });
+      assert.ok(failure instanceof WorkflowFailedError);
+      const cause = failure.cause?.cause;
+      assert.ok(cause instanceof ApplicationFailure, `an activity failure: ${String(cause)}`);
+      assert.equal(cause.type, 'ConnectorNotAllowed');
+      assert.equal(cause.nonRetryable, true);
+      assert.match(cause.message, message);
+      assert.match(
+        cause.message,
+        /it allows "source-faker" \(.*source-faker\), "fake" \(.*fake-source\.mjs\), "source-nope" \(\/nonexistent\/source-nope\)\. Nothing was run\./,
+      );
+      for (const table of [
+        '_sync_state_connections',
+        '_sync_state_checkpoints',
+        '_sync_state_history',
+      ])
+        assert.deepEqual(
+          await sql(`select * from ${table} where connection_id = ?`, [connectionId]),
+          [],
+          `no row in ${table}`,
+        );
+      assert.deepEqual(
+        await sql(`select tablename from pg_tables where tablename like ?`, [`${connectionId}%`]),
+        [],
+        'no table',
+      );
+    }
+    assert.equal(existsSync(`${script}.ran`), false, 'the refused connector never ran');
+    assert.deepEqual(
+      await sql(
+        `select * from _airbyte_state where source_name in ('source-evil', 'source-faker') and table_name like 'refused%'`,
+      ),
+      [],
+      'no state',
+    );
+  });
 });
 
 function untilReady(child: ChildProcess): Promise<void> {

@@ -21,16 +21,17 @@ export interface TestTemporal {
 }
 
 /**
- * Starts a dev server (or connects to `TEMPORAL_ADDRESS`) while it bundles the example workflows
- * (`logLevel` for the bundler's output; default `'WARN'`). The caller tears `env` down.
+ * Starts a dev server (or connects to `TEMPORAL_ADDRESS`) while it bundles the example workflows,
+ * or those of `workflowsPath` (`logLevel` for the bundler's output; default `'WARN'`). The caller
+ * tears `env` down.
  */
-export async function startTestTemporal(logLevel: LogLevel = 'WARN'): Promise<TestTemporal> {
+export async function startTestTemporal(
+  logLevel: LogLevel = 'WARN',
+  workflowsPath = require.resolve('../../workflows/examples/index'),
+): Promise<TestTemporal> {
   const [env, workflowBundle] = await Promise.all([
     createTestTemporalEnv(),
-    bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows/examples/index'),
-      logger: new DefaultLogger(logLevel),
-    }),
+    bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger(logLevel) }),
   ]);
   return { env, workflowBundle };
 }
