@@ -16,7 +16,7 @@ import type {
 import { describeValue, InvalidInputError } from '../src/errors';
 import type { JsonObject } from '../src/protocol/types';
 import { isPlainObject } from '../src/protocol/validate';
-import type { CheckpointEntry } from '../src/sync/types';
+import type { CheckpointEntry } from '../src/activity-bodies/types';
 import { CONNECTOR_PROGRESS_SIGNAL_NAME } from '../workflows/connector-progress';
 import { asActivity } from './as-activity';
 import type { BackendSource } from './create-state-activities';

@@ -1,19 +1,19 @@
 import { Context } from '@temporalio/activity';
 import type { SqlStateBackend } from '../src/backend/sql-state-backend';
-import { commitBatch } from '../src/sync/commit-batch';
+import { commitBatch } from '../src/activity-bodies/commit-batch';
 import {
   resetStreams,
   type ResetStreamsInput,
   type ResetStreamsResult,
-} from '../src/sync/reset-streams';
-import { startSync } from '../src/sync/start-sync';
-import { checkPayloadSize } from '../src/sync/payload-guard';
+} from '../src/activity-bodies/reset-streams';
+import { startSync } from '../src/activity-bodies/start-sync';
+import { checkPayloadSize } from '../src/activity-bodies/payload-guard';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../src/protocol/json-bytes';
-import type { SourceReader } from '../src/sync/source-reader';
-import { DEFAULT_MAX_RESULT_STATE_BYTES, syncBatch } from '../src/sync/sync-batch';
+import type { SourceReader } from '../src/activity-bodies/source-reader';
+import { DEFAULT_MAX_RESULT_STATE_BYTES, syncBatch } from '../src/activity-bodies/sync-batch';
 import { describeValue, InvalidInputError } from '../src/errors';
-import { getStateSnapshot } from '../src/sync/state-snapshot';
-import { writeStateMessages } from '../src/sync/write-state';
+import { getStateSnapshot } from '../src/activity-bodies/state-snapshot';
+import { writeStateMessages } from '../src/activity-bodies/write-state';
 import type {
   CommitBatchInput,
   CommitBatchResult,
@@ -25,7 +25,7 @@ import type {
   SyncStateSnapshot,
   WriteStateInput,
   WriteStateResult,
-} from '../src/sync/types';
+} from '../src/activity-bodies/types';
 import { asActivity } from './as-activity';
 import { withHeartbeats } from './heartbeats';
 

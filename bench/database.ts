@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createDatabase, dropDatabase } from '../src/testing/databases';
+import { createDatabase, dropDatabase } from '../examples/servers/databases';
 import {
   type EmbeddedPostgresServer,
   startEmbeddedPostgres,
-} from '../src/testing/embedded-postgres';
+} from '../examples/servers/embedded-postgres';
 
 /** The benchmark's own database, on the server of `DATABASE_URL` or on an embedded one. */
 export interface BenchDatabase {

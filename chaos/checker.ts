@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from 'pg';
-import { sampleRecord, type SampleStreamName } from '../src/sample-source';
+import { sampleRecord, type SampleStreamName } from '../examples/sample-source';
 import { SAMPLE_STREAMS } from '../workflows/examples/records-through-workflow';
 
 /** One synced connection to check. */

@@ -10,15 +10,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { type DevServer, startDevServer } from '../src/testing/dev-server';
+import { type DevServer, startDevServer } from '../examples/servers/dev-server';
 import {
   createDatabase,
   dropDatabase,
   type EmbeddedPostgresServer,
   findFreePort,
   startEmbeddedPostgres,
-} from '../src/testing/embedded-postgres';
-import { resolveTemporalCli } from '../src/testing/temporal-cli';
+} from '../examples/servers/embedded-postgres';
+import { resolveTemporalCli } from '../examples/servers/temporal-cli';
 
 /** The PostgreSQL of a run. */
 export interface ChaosPostgres {

@@ -10,7 +10,7 @@ import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import type { CommitBatchResult } from '../src/sync/types';
+import type { CommitBatchResult } from '../src/activity-bodies/types';
 import { NON_RETRYABLE_ERROR_TYPES } from '../workflows/state-activities';
 import type { ActivityEvent, ChaosEvent } from './events';
 

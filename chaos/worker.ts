@@ -7,9 +7,9 @@
  * activity-timeouts.ts) and a short sticky-queue timeout. The harness runs it as a separate
  * process and kills it.
  */
-import { appSettingsFromEnv } from '../src/config/app';
-import { runMain } from '../src/app/main';
-import { startWorker } from '../src/app/run-worker';
+import { appSettingsFromEnv } from '../examples/support/settings';
+import { runMain } from '../examples/support/main';
+import { startWorker } from '../examples/support/start-worker';
 import { faultInterceptor, faultsFromEnv, writeEvent } from './worker-faults';
 
 runMain(async () => {

@@ -81,7 +81,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 async function startServer() {
   // One implementation of the embedded start: the project's TypeScript, loaded through tsx.
   const { startEmbeddedPostgres } = tsxRequire(
-    '../src/testing/embedded-postgres.ts',
+    '../examples/servers/embedded-postgres.ts',
     import.meta.url,
   );
   const started = Date.now();

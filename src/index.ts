@@ -34,13 +34,13 @@ export type { SqlExecutor } from './backend/sql/executor';
 export { MIGRATIONS_TABLE, runMigrations } from './backend/migrations/run-migrations';
 export { SyncStatePlugin, SYNC_STATE_PLUGIN_NAME } from './plugin';
 export type { SyncStatePluginOptions } from './plugin';
-export { commitBatch } from './sync/commit-batch';
-export { startSync } from './sync/start-sync';
-export { getStateSnapshot } from './sync/state-snapshot';
-export type * from './sync/types';
+export { commitBatch } from './activity-bodies/commit-batch';
+export { startSync } from './activity-bodies/start-sync';
+export { getStateSnapshot } from './activity-bodies/state-snapshot';
+export type * from './activity-bodies/types';
 export { getSyncState, startSyncWorkflow, SyncAlreadyRunningError } from './client/sync-workflows';
 export type { StartSyncWorkflowOptions } from './client/sync-workflows';
-export { readSyncProgress } from './sync/read-progress';
+export { readSyncProgress } from './activity-bodies/read-progress';
 export {
   registerSyncSearchAttributes,
   syncSearchAttributesRegistered,
@@ -60,5 +60,5 @@ export * from './operations';
 export { findRunningSyncs } from './client/running-syncs';
 export type { FindRunningSyncsOptions, RunningSync, SyncStateOwner } from './client/running-syncs';
 export { resetSyncStream } from './client/reset-stream';
-export type { ResetStreamsInput, ResetStreamsResult } from './sync/reset-streams';
+export type { ResetStreamsInput, ResetStreamsResult } from './activity-bodies/reset-streams';
 export * from './connectors';

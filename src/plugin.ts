@@ -4,7 +4,7 @@ import { createStateActivities } from '../activities/create-state-activities';
 import { prefixActivities } from '../activities/prefix-activities';
 import { SqlStateBackend } from './backend/sql-state-backend';
 import { InvalidInputError } from './errors';
-import type { SourceReader } from './sync/source-reader';
+import type { SourceReader } from './activity-bodies/source-reader';
 
 /** Options of {@link SyncStatePlugin}. Give one of `url`, `backend` or `orm`. */
 export interface SyncStatePluginOptions {

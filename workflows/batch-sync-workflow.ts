@@ -1,6 +1,6 @@
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { JsonObject } from '../src/protocol/types';
-import type { StreamKey, SyncBatchResult, SyncProgress } from '../src/sync/types';
+import type { StreamKey, SyncBatchResult, SyncProgress } from '../src/activity-bodies/types';
 import { continueSyncAsNew } from './continue-as-new';
 import { StreamResets } from './reset-stream-update';
 import { SyncSession } from './sync-session';

@@ -4,7 +4,7 @@ import type { StreamSelection } from '../src/connectors/configured-catalog';
 import type { ConnectorRef } from '../src/connectors/connector-allowlist';
 import type { ConnectorDestination, SyncConnectorResult } from '../src/connectors/sync-types';
 import type { JsonObject } from '../src/protocol/types';
-import type { SyncProgress } from '../src/sync/types';
+import type { SyncProgress } from '../src/activity-bodies/types';
 import { connectorProgressSignal } from './connector-progress';
 import { NON_RETRYABLE_ERROR_TYPES } from './state-activities';
 import { SyncSession } from './sync-session';

@@ -3,7 +3,7 @@ import type {
   SearchAttributeType,
 } from '@temporalio/common/lib/search-attributes';
 import { defineQuery } from '@temporalio/workflow';
-import type { SyncProgress } from '../src/sync/types';
+import type { SyncProgress } from '../src/activity-bodies/types';
 
 /** Query name of the state attached to a sync workflow; callable from any SDK by this name. */
 export const SYNC_STATE_QUERY_NAME = 'temporal-sync-state.getSyncState';

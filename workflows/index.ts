@@ -22,7 +22,7 @@ export type { StreamStateEntry } from '../src/protocol/stream-states';
 export { DEFAULT_MAX_PAYLOAD_BYTES, jsonBytes } from '../src/protocol/json-bytes';
 export type { CheckpointInput, SyncBatchOptions, SyncSessionOptions } from './sync-session';
 export { continueSyncAsNew } from './continue-as-new';
-export type * from '../src/sync/types';
+export type * from '../src/activity-bodies/types';
 export type {
   AirbyteStateMessage,
   AirbyteStreamState,

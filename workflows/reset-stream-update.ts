@@ -1,6 +1,6 @@
 import { condition, defineUpdate, setHandler } from '@temporalio/workflow';
 import type { ClearedStreamState } from '../src/backend/clear-states';
-import type { StreamKey } from '../src/sync/types';
+import type { StreamKey } from '../src/activity-bodies/types';
 import type { SyncSession } from './sync-session';
 
 /** Update name of "reset a stream" on the sync workflows; callable from any SDK by this name. */

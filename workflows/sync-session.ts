@@ -8,7 +8,7 @@ import {
 import type { StateActivities } from '../activities/create-state-activities';
 import { DEFAULT_MAX_PAYLOAD_BYTES, jsonBytes } from '../src/protocol/json-bytes';
 import type { AirbyteStateMessage, JsonObject } from '../src/protocol/types';
-import type { ResetStreamsResult } from '../src/sync/reset-streams';
+import type { ResetStreamsResult } from '../src/activity-bodies/reset-streams';
 import type {
   CheckpointEntry,
   CommitBatchInput,
@@ -17,7 +17,7 @@ import type {
   StreamProgress,
   SyncBatchResult,
   SyncProgress,
-} from '../src/sync/types';
+} from '../src/activity-bodies/types';
 import { getSyncStateQuery, syncSearchAttributes } from './definitions';
 import { proxyStateActivities, type StateActivityOptions } from './state-activities';
 

@@ -11,7 +11,7 @@ import type {
   CommitBatchResult,
   StartSyncInput,
   StartSyncResult,
-} from '../../src/sync/types';
+} from '../../src/activity-bodies/types';
 
 /** Prefix under which the benchmark worker registers these activities. */
 export const NOOP_ACTIVITY_PREFIX = 'noop.';

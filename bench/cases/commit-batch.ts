@@ -1,6 +1,6 @@
-import { startSync } from '../../src/sync/start-sync';
-import { commitBatch } from '../../src/sync/commit-batch';
-import { readBatch, type ReadBatchResult } from '../../src/sample-source';
+import { startSync } from '../../src/activity-bodies/start-sync';
+import { commitBatch } from '../../src/activity-bodies/commit-batch';
+import { readBatch, type ReadBatchResult } from '../../examples/sample-source';
 import { alternate, figure } from '../measure';
 import type { BenchCase, BenchContext, CaseRow } from '../types';
 

@@ -2,7 +2,7 @@ import { type ChildProcess, execFile, fork } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { WORKER_NODE_OPTIONS, WORKER_PROCESS_ENV } from '../../src/app/worker-process';
+import { WORKER_NODE_OPTIONS, WORKER_PROCESS_ENV } from '../../examples/support/worker-process';
 import { median } from '../measure';
 import type { BenchCase, BenchContext, CaseRow } from '../types';
 import type { BenchTemporal } from '../worker/bench-temporal';

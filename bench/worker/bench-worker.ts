@@ -1,8 +1,8 @@
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { prefixActivities } from '../../activities/prefix-activities';
-import { createSampleSourceActivities } from '../../activities/sample-source-activities';
+import { createSampleSourceActivities } from '../../activities/examples/sample-source-activities';
 import { SyncStatePlugin } from '../../src/plugin';
-import { createSampleSourceReader } from '../../src/sample-source/reader';
+import { createSampleSourceReader } from '../../examples/sample-source/reader';
 import {
   createNoopStateActivities,
   NOOP_ACTIVITY_PREFIX,

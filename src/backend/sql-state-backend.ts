@@ -47,7 +47,7 @@ import {
   toHistoryEntry,
 } from './state-history';
 import type { StateProvider } from './state-provider';
-import type { CheckpointEntry } from '../sync/types';
+import type { CheckpointEntry } from '../activity-bodies/types';
 
 /**
  * PyAirbyte's SQL state backend on PostgreSQL through MikroORM: the same tables and API

@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import { SqlStateBackend } from '../backend/sql-state-backend';
-import { temporalSettingsFromEnv, type TemporalSettings } from '../config/temporal';
+import { temporalSettingsFromEnv, type TemporalSettings } from '../client/temporal-settings';
 import { type CommandArgs, stringOption } from './command';
 import { CliError, EXIT } from './errors';
 

@@ -7,9 +7,9 @@ import {
 import { getSyncStateQuery, syncWorkflowId } from '../../workflows/definitions';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
 import { InvalidInputError } from '../errors';
-import { mergeSyncProgress } from '../sync/merge-progress';
-import { readSyncProgress } from '../sync/read-progress';
-import type { SyncProgress } from '../sync/types';
+import { mergeSyncProgress } from '../activity-bodies/merge-progress';
+import { readSyncProgress } from '../activity-bodies/read-progress';
+import type { SyncProgress } from '../activity-bodies/types';
 
 /** Options of {@link startSyncWorkflow}. */
 export interface StartSyncWorkflowOptions {

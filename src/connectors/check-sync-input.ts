@@ -8,7 +8,7 @@ import {
   checkObject,
   checkConnectionId,
   checkOptionalName,
-} from '../sync/check-input';
+} from '../activity-bodies/check-input';
 import {
   checkStreamSelections,
   checkWriteStrategy,

@@ -5,7 +5,7 @@ import { RecordsRefusedError } from '../backend/commit/record-errors';
 import { InvalidStateMessageError } from '../errors';
 import type { AirbyteStateMessage } from '../protocol/types';
 import { type PreparedStateMessage, prepareStateMessage } from '../protocol/validate';
-import type { CheckpointEntry } from '../sync/types';
+import type { CheckpointEntry } from '../activity-bodies/types';
 import { ConnectorError } from './connector-error';
 import type { RecordMessage } from './connector-messages';
 import type { DestinationTable } from './destination-table';

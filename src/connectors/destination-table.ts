@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors';
-import { checkIdentifier } from '../sync/check-input';
+import { checkIdentifier } from '../activity-bodies/check-input';
 import { qualifiedName, type TableOwner } from '../backend/commit/record-table';
 import type { ConfiguredStream } from './configured-catalog';
 import {

@@ -1,5 +1,5 @@
 import type { AirbyteStateMessage } from '../protocol/types';
-import type { CheckpointEntry } from '../sync/types';
+import type { CheckpointEntry } from '../activity-bodies/types';
 import type { ConnectorCommits } from './sync-types';
 
 /**

@@ -3,7 +3,7 @@
  * workflow code can use them.
  */
 import type { AirbyteStateMessage, JsonObject } from '../protocol/types';
-import type { CheckpointEntry } from '../sync/types';
+import type { CheckpointEntry } from '../activity-bodies/types';
 import type { StreamSelection } from './configured-catalog';
 import type { ConnectorRef } from './connector-allowlist';
 import type { ConnectorSpec } from './connector-spec';

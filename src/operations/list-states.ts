@@ -1,6 +1,6 @@
 import type { SqlStateBackend } from '../backend/sql-state-backend';
 import { listStates as selectListing } from '../backend/sql/list-states';
-import { checkOptionalName } from '../sync/check-input';
+import { checkOptionalName } from '../activity-bodies/check-input';
 
 /** One stream's stored state, as {@link listStates} lists it. */
 export interface StateListEntry {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { before, describe, test } from 'node:test';
-import { runDemo } from '../../src/app/demo';
+import { runDemo } from '../../examples/support/run-demo';
 import { withTestDatabase } from '../helpers/database';
 
 const db = withTestDatabase();

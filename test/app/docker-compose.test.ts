@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { WORKER_NODE_OPTIONS, WORKER_PROCESS_ENV } from '../../src/app/worker-process';
-import { appSettingsFromEnv, DEFAULT_TASK_QUEUE } from '../../src/config/app';
+import { WORKER_NODE_OPTIONS, WORKER_PROCESS_ENV } from '../../examples/support/worker-process';
+import { appSettingsFromEnv, DEFAULT_TASK_QUEUE } from '../../examples/support/settings';
 
 /**
  * No Docker engine runs on our machines, so the compose file is checked against the code: the
@@ -78,15 +78,18 @@ describe('docker-compose.yml', () => {
 
   test('the worker image runs the built worker entry and writes the file its health check looks for', () => {
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-    assert.match(dockerfile, /CMD \["node", "dist\/bin\/worker\.js"\]/);
+    assert.match(dockerfile, /CMD \["node", "build\/examples\/worker\.js"\]/);
     assert.ok(
-      existsSync(join(root, 'bin', 'worker.ts')),
-      'bin/worker.ts is built to dist/bin/worker.js',
+      existsSync(join(root, 'examples', 'worker.ts')),
+      'examples/worker.ts is built to build/examples/worker.js',
     );
-    const build = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as {
+    const build = JSON.parse(readFileSync(join(root, 'tsconfig.examples.json'), 'utf8')) as {
       include: string[];
+      compilerOptions: { outDir: string };
     };
-    assert.ok(build.include.includes('bin'));
+    assert.ok(build.include.includes('examples'));
+    assert.equal(build.compilerOptions.outDir, 'build');
+    assert.match(dockerfile, /RUN npm run build:examples/);
     assert.equal(services.worker?.environment?.WORKER_READY_FILE, '/tmp/worker-ready');
     assert.deepEqual(services.worker?.healthcheck?.test, [
       'CMD',
@@ -94,7 +97,7 @@ describe('docker-compose.yml', () => {
       '-f',
       '/tmp/worker-ready',
     ]);
-    assert.match(readFileSync(join(root, 'bin', 'worker.ts'), 'utf8'), /WORKER_READY_FILE/);
+    assert.match(readFileSync(join(root, 'examples', 'worker.ts'), 'utf8'), /WORKER_READY_FILE/);
   });
 
   test('the worker image runs a prebuilt workflow bundle with the worker process settings', () => {
@@ -108,7 +111,9 @@ describe('docker-compose.yml', () => {
     const bundle = env.get('SYNC_WORKFLOW_BUNDLE');
     assert.ok(bundle?.startsWith('/app/'), 'the bundle is in the image');
     assert.ok(
-      dockerfile.includes(`node dist/bin/bundle-workflows.js ${bundle?.slice('/app/'.length)}`),
+      dockerfile.includes(
+        `node build/examples/bundle-workflows.js ${bundle?.slice('/app/'.length)}`,
+      ),
       'the image builds the bundle the worker loads',
     );
   });

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { WORKER_NODE_OPTIONS, WORKER_PROCESS_ENV } from '../../src/app/worker-process';
-import { type DevServer, startDevServer } from '../../src/testing/dev-server';
+import { WORKER_NODE_OPTIONS, WORKER_PROCESS_ENV } from '../../examples/support/worker-process';
+import { type DevServer, startDevServer } from '../../examples/servers/dev-server';
 import { withTestDatabase } from '../helpers/database';
 
 /** `npm run worker` and `npm run sync` as users run them: separate processes, configured by the environment. */
@@ -43,7 +43,7 @@ function env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv 
 function run(script: string, args: string[], environment: NodeJS.ProcessEnv) {
   return promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', join(root, 'bin', script), ...args],
+    ['--import', 'tsx', join(root, 'examples', script), ...args],
     { env: environment, cwd: root, timeout: 120_000 },
   );
 }
@@ -57,7 +57,7 @@ describe('the worker and sync entries', () => {
     assert.match(bundled, /Wrote the workflow bundle \(\d+\.\d MB\) to /);
     worker = spawn(
       process.execPath,
-      [...WORKER_NODE_OPTIONS, '--import', 'tsx', join(root, 'bin', 'worker.ts')],
+      [...WORKER_NODE_OPTIONS, '--import', 'tsx', join(root, 'examples', 'worker.ts')],
       {
         env: env({ ...WORKER_PROCESS_ENV, SYNC_WORKFLOW_BUNDLE: bundle }),
         cwd: root,
@@ -81,7 +81,7 @@ describe('the worker and sync entries', () => {
     );
 
     const { stdout } = await run(
-      'sync.ts',
+      'client.ts',
       ['--connection', 'entries', '--records', '200', '--batch-size', '50'],
       env(),
     );
@@ -155,7 +155,7 @@ describe('the worker and sync entries', () => {
   });
 
   test('sync without --connection prints its usage and exits 1', async () => {
-    await assert.rejects(run('sync.ts', [], env()), (error: { code: number; stderr: string }) => {
+    await assert.rejects(run('client.ts', [], env()), (error: { code: number; stderr: string }) => {
       assert.equal(error.code, 1);
       assert.match(error.stderr, /--connection is required/);
       return true;

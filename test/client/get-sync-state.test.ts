@@ -6,9 +6,9 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import {
   createSampleSourceActivities,
   type ReadSourceBatchInput,
-} from '../../activities/sample-source-activities';
+} from '../../activities/examples/sample-source-activities';
 import { commitBatch, getSyncState, SqlStateBackend, startSyncWorkflow } from '../../src';
-import { readBatch } from '../../src/sample-source';
+import { readBatch } from '../../examples/sample-source';
 import { getSyncStateQuery } from '../../workflows/definitions';
 import { withTestDatabase } from '../helpers/database';
 import {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { after, afterEach, before } from 'node:test';
-import { createDatabase, dropDatabase } from '../../src/testing/databases';
+import { createDatabase, dropDatabase } from '../../examples/servers/databases';
 
 /** The database of one test file (or suite), from {@link withTestDatabase}. */
 export interface TestDatabase {

@@ -8,10 +8,10 @@ import {
   type WorkerOptions,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
-import { createSampleSourceActivities } from '../../activities/sample-source-activities';
-import { createSampleSourceReader } from '../../src/sample-source/reader';
+import { createSampleSourceActivities } from '../../activities/examples/sample-source-activities';
+import { createSampleSourceReader } from '../../examples/sample-source/reader';
 import { SyncStatePlugin, type SyncProgress } from '../../src';
-import { createTestTemporalEnv } from '../../src/testing/temporal-cli';
+import { createTestTemporalEnv } from '../../examples/servers/temporal-cli';
 import { getSyncStateQuery, syncWorkflowId } from '../../workflows/definitions';
 
 /** A Temporal environment and the example workflows, bundled once for the file's workers. */

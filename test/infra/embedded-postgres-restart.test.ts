@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import {
   type EmbeddedPostgresServer,
   startEmbeddedPostgres,
-} from '../../src/testing/embedded-postgres';
+} from '../../examples/servers/embedded-postgres';
 
 async function query<T extends Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
   const client = new Client({ connectionString: url });

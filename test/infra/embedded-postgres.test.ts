@@ -6,7 +6,7 @@ import {
   createDatabase,
   dropDatabase,
   startEmbeddedPostgres,
-} from '../../src/testing/embedded-postgres';
+} from '../../examples/servers/embedded-postgres';
 import { adminDatabaseUrl, withTestDatabase } from '../helpers/database';
 
 async function query<T extends Record<string, unknown>>(url: string, sql: string): Promise<T[]> {

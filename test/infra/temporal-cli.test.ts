@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { resolveTemporalCli } from '../../src/testing/temporal-cli';
+import { resolveTemporalCli } from '../../examples/servers/temporal-cli';
 
 describe('resolveTemporalCli', () => {
   let dir = '';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { createTestTemporalEnv, resolveTemporalCli } from '../../src/testing/temporal-cli';
+import { createTestTemporalEnv, resolveTemporalCli } from '../../examples/servers/temporal-cli';
 import { greet, type GreetActivities } from './workflows';
 
 // The Worker's and the bundler's INFO lines would bury the test runner's report.

@@ -7,8 +7,8 @@ import {
   createSampleSourceActivities,
   DEFAULT_MAX_SOURCE_BATCH_LIMIT,
   type ReadSourceBatchInput,
-} from '../../activities/sample-source-activities';
-import { readBatch, type ReadBatchResult } from '../../src/sample-source';
+} from '../../activities/examples/sample-source-activities';
+import { readBatch, type ReadBatchResult } from '../../examples/sample-source';
 
 /** Runs readSourceBatch as attempt `attempt` of an activity, the way a worker would. */
 function runAttempt(

@@ -7,7 +7,7 @@ import {
   resolveConfig,
   selectedStreams,
   spec,
-} from '../../src/sample-source';
+} from '../../examples/sample-source';
 
 describe('spec and discover', () => {
   test('spec describes the config as a JSON schema with its defaults', () => {

@@ -10,10 +10,10 @@ import {
   validateStateMessage,
   type AirbyteStateMessage,
 } from '../../src/protocol';
-import { configuredCatalog, discover, readBatch, runCli } from '../../src/sample-source';
+import { configuredCatalog, discover, readBatch, runCli } from '../../examples/sample-source';
 
 const projectRoot = path.resolve(__dirname, '../..');
-const bin = path.join(projectRoot, 'bin/sample-source.ts');
+const bin = path.join(projectRoot, 'examples/sample-source/main.ts');
 
 interface Run {
   code: number | null;

@@ -11,7 +11,7 @@ import {
   SAMPLE_STREAM_NAMES,
   type SampleStreamName,
   updatedAtOf,
-} from '../../src/sample-source';
+} from '../../examples/sample-source';
 
 /** Reads a stream batch by batch from `cursor`, as a workflow would, carrying each batch's cursor on. */
 function readAll(

@@ -9,7 +9,7 @@ import {
   type ReadMessage,
   SAMPLE_STREAM_NAMES,
   updatedAtOf,
-} from '../../src/sample-source';
+} from '../../examples/sample-source';
 
 async function collect(config: unknown, catalog: unknown, state?: unknown): Promise<ReadMessage[]> {
   const messages: ReadMessage[] = [];

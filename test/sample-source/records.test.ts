@@ -10,8 +10,8 @@ import {
   sampleRecord,
   type PurchaseRecord,
   type SampleStreamName,
-} from '../../src/sample-source';
-import { formatIsoTime } from '../../src/sample-source/iso-time';
+} from '../../examples/sample-source';
+import { formatIsoTime } from '../../examples/sample-source/iso-time';
 
 const stream = fc.constantFrom(...SAMPLE_STREAM_NAMES);
 const seed = fc.integer({ min: -1e12, max: 1e12 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { type DevServer, startDevServer } from '../../src/testing/dev-server';
+import { type DevServer, startDevServer } from '../../examples/servers/dev-server';
 import { withTestDatabase } from '../helpers/database';
 
 /**
@@ -62,9 +62,9 @@ function workerEnv(databaseUrl: string): NodeJS.ProcessEnv {
   };
 }
 
-/** Starts bin/worker.ts and collects everything it prints. */
+/** Starts examples/worker.ts (npm run worker) and collects everything it prints. */
 function startWorkerProcess(databaseUrl: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bin', 'worker.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'examples', 'worker.ts')], {
     env: workerEnv(databaseUrl),
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,7 +87,7 @@ describe('the worker in production conditions', () => {
       [
         '--import',
         'tsx',
-        join(root, 'bin', 'sync.ts'),
+        join(root, 'examples', 'client.ts'),
         '--connection',
         'least-privilege',
         '--records',

@@ -11,7 +11,7 @@ import {
   SyncAlreadyRunningError,
   type SyncProgress,
 } from '../../src';
-import { sampleRecord, type SampleStreamName } from '../../src/sample-source';
+import { sampleRecord, type SampleStreamName } from '../../examples/sample-source';
 import type { BatchSyncInput } from '../../workflows/batch-sync-workflow';
 import { SAMPLE_STREAMS } from '../../workflows/examples/records-through-workflow';
 import { syncWorkflowId } from '../../workflows/definitions';

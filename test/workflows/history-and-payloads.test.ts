@@ -16,9 +16,9 @@ import {
   SyncStatePlugin,
   type SyncProgress,
 } from '../../src';
-import { createSampleSourceReader } from '../../src/sample-source/reader';
-import { sampleRecord } from '../../src/sample-source';
-import type { SourceReader } from '../../src/sync/source-reader';
+import { createSampleSourceReader } from '../../examples/sample-source/reader';
+import { sampleRecord } from '../../examples/sample-source';
+import type { SourceReader } from '../../src/activity-bodies/source-reader';
 import type { BatchSyncInput } from '../../workflows/batch-sync-workflow';
 import { syncWorkflowId } from '../../workflows/definitions';
 import { SAMPLE_STREAMS } from '../../workflows/examples/records-through-workflow';

@@ -5,8 +5,8 @@
  * through history twice; use it only for records that originate in workflow code.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { SampleSourceActivities } from '../../activities/sample-source-activities';
-import type { SyncProgress } from '../../src/sync/types';
+import type { SampleSourceActivities } from '../../activities/examples/sample-source-activities';
+import type { SyncProgress } from '../../src/activity-bodies/types';
 import type { BatchSyncInput } from '../batch-sync-workflow';
 import { continueSyncAsNew } from '../continue-as-new';
 import { StreamResets } from '../reset-stream-update';

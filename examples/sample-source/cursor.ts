@@ -3,7 +3,7 @@
  * the cursor is strictly increasing and "the records after cursor C" is one division away: no
  * scan, whatever the stream's size.
  */
-import { describeValue, InvalidInputError } from '../errors';
+import { describeValue, InvalidInputError } from '../../src/errors';
 import { formatIsoTime } from './iso-time';
 
 /** `updated_at` of record 0 (which does not exist; records are 1-based). */

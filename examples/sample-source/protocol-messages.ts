@@ -3,7 +3,7 @@
  * src/protocol). Only the fields this source writes are typed; like the state types, every
  * object may carry more, as the protocol allows.
  */
-import type { AirbyteStateMessage, JsonObject } from '../protocol';
+import type { AirbyteStateMessage, JsonObject } from '../../src/protocol';
 import type { ConnectorSpecification } from './config';
 
 /** The sync modes of a stream and of a configured stream. */

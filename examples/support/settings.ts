@@ -1,5 +1,5 @@
-import { InvalidInputError } from '../errors';
-import { type TemporalSettings, temporalSettingsFromEnv } from './temporal';
+import { InvalidInputError } from '../../src/errors';
+import { type TemporalSettings, temporalSettingsFromEnv } from '../../src/client/temporal-settings';
 
 /** Default task queue of the worker and of the syncs it runs. */
 export const DEFAULT_TASK_QUEUE = 'temporal-sync-state';

@@ -3,9 +3,13 @@
  * own API. Register it on the worker with `readers: { 'sample-source': createSampleSourceReader() }`.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { describeValue, InvalidInputError } from '../errors';
-import { isPlainObject } from '../protocol/validate';
-import type { BatchReadRequest, BatchReadResult, SourceReader } from '../sync/source-reader';
+import { describeValue, InvalidInputError } from '../../src/errors';
+import { isPlainObject } from '../../src/protocol/validate';
+import type {
+  BatchReadRequest,
+  BatchReadResult,
+  SourceReader,
+} from '../../src/activity-bodies/source-reader';
 import { readBatch } from './batch';
 import { expectStreamName } from './streams';
 

@@ -2,8 +2,8 @@
  * Random-access reading: one batch of records after a cursor, computed from indexes alone. This
  * is what a workflow calls once per activity, carrying the returned state to the next call.
  */
-import { describeValue, InvalidInputError } from '../errors';
-import type { AirbyteStateMessage } from '../protocol';
+import { describeValue, InvalidInputError } from '../../src/errors';
+import type { AirbyteStateMessage } from '../../src/protocol';
 import { MAX_RECORD_COUNT, parseCursor, recordsAtOrBefore, updatedAtOf } from './cursor';
 import { streamKey } from './prng';
 import {

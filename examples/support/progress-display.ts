@@ -1,4 +1,4 @@
-import type { SyncProgress } from '../sync/types';
+import type { SyncProgress } from '../../src/activity-bodies/types';
 
 /** Shows a sync's live progress: one line redrawn in a terminal, a line every few seconds elsewhere. */
 export class ProgressDisplay {

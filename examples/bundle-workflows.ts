@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { runMain } from '../src/app/main';
+import { runMain } from './support/main';
 
 runMain(async () => {
   const target = process.argv[2];

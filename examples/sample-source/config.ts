@@ -2,7 +2,7 @@
  * The connector config (what `--config FILE` holds) and its JSON schema, the `spec`. Defaults
  * are filled in here once, so readers never see a half-specified config.
  */
-import type { JsonObject } from '../protocol';
+import type { JsonObject } from '../../src/protocol';
 import { MAX_RECORD_COUNT } from './cursor';
 import { SAMPLE_STREAM_NAMES, type SampleStreamName } from './streams';
 import {

@@ -3,7 +3,7 @@
  * hands back on `read`, so it is validated strictly: a wrong sync mode or cursor would
  * otherwise read different data from what the user chose.
  */
-import { describeValue, InvalidInputError } from '../errors';
+import { describeValue, InvalidInputError } from '../../src/errors';
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog, SyncMode } from './protocol-messages';
 import {
   expectStreamName,

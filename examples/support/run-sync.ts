@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { getSyncStateQuery } from '../../workflows/definitions';
-import { startSyncWorkflow } from '../client/sync-workflows';
-import type { SyncProgress } from '../sync/types';
+import { startSyncWorkflow } from '../../src/client/sync-workflows';
+import type { SyncProgress } from '../../src/activity-bodies/types';
 
 /** Options of {@link runSyncToEnd}. */
 export interface RunSyncOptions {

@@ -1,4 +1,4 @@
-import type { SyncProgress } from '../sync/types';
+import type { SyncProgress } from '../../src/activity-bodies/types';
 import { formatCount } from './progress-display';
 
 /** The final state of a sync, one row per stream: records, checkpoints, cursor, last commit. */

@@ -7,13 +7,13 @@ import {
   type WorkerOptions,
 } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
-import { InvalidInputError } from '../errors';
-import { createSampleSourceActivities } from '../../activities/sample-source-activities';
+import { InvalidInputError } from '../../src/errors';
+import { createSampleSourceActivities } from '../../activities/examples/sample-source-activities';
 import { createSampleSourceReader } from '../sample-source/reader';
-import { type AppSettings, requireDatabaseUrl, requireTemporalAddress } from '../config/app';
-import { connectWorker } from '../config/temporal';
-import { SqlStateBackend } from '../backend/sql-state-backend';
-import { SyncStatePlugin } from '../plugin';
+import { type AppSettings, requireDatabaseUrl, requireTemporalAddress } from './settings';
+import { connectWorker } from '../../src/client/temporal-settings';
+import { SqlStateBackend } from '../../src/backend/sql-state-backend';
+import { SyncStatePlugin } from '../../src/plugin';
 
 /** Options of {@link startWorker}. */
 export interface StartWorkerOptions {

@@ -4,19 +4,19 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
 import { DefaultLogger } from '@temporalio/worker';
-import { registerSyncSearchAttributes } from '../client/search-attributes';
-import { startEmbeddedPostgres } from '../testing/embedded-postgres';
-import { startDevServer } from '../testing/dev-server';
-import { resolveTemporalCli } from '../testing/temporal-cli';
-import { type AppSettings, appSettingsFromEnv, redactUrl } from '../config/app';
-import { connectClient } from '../config/temporal';
-import { SqlStateBackend } from '../backend/sql-state-backend';
-import type { SyncProgress } from '../sync/types';
+import { registerSyncSearchAttributes } from '../../src/client/search-attributes';
+import { startEmbeddedPostgres } from '../servers/embedded-postgres';
+import { startDevServer } from '../servers/dev-server';
+import { resolveTemporalCli } from '../servers/temporal-cli';
+import { type AppSettings, appSettingsFromEnv, redactUrl } from './settings';
+import { connectClient } from '../../src/client/temporal-settings';
+import { SqlStateBackend } from '../../src/backend/sql-state-backend';
+import type { SyncProgress } from '../../src/activity-bodies/types';
 import type { BatchSyncInput } from '../../workflows/batch-sync-workflow';
 import { SAMPLE_STREAMS } from '../../workflows/examples/records-through-workflow';
 import { formatBytes, formatCount, ProgressDisplay } from './progress-display';
 import { findRetriedActivities, measureHistory, runSyncToEnd } from './run-sync';
-import { installRuntime, type RunningWorker, startWorker } from './run-worker';
+import { installRuntime, type RunningWorker, startWorker } from './start-worker';
 import { renderStateTable } from './state-table';
 
 /** Options of {@link runDemo}. */

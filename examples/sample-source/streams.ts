@@ -2,8 +2,8 @@
  * The stream registry: one place that maps a stream name to its generator and schema, so the
  * batch reader, the message reader and `discover` cannot disagree about which streams exist.
  */
-import { describeValue, InvalidInputError } from '../errors';
-import type { JsonObject } from '../protocol';
+import { describeValue, InvalidInputError } from '../../src/errors';
+import type { JsonObject } from '../../src/protocol';
 import {
   makeProduct,
   makePurchase,

@@ -3,7 +3,7 @@
  * `["null", T]` types for optional columns, and mark timestamps `format: date-time` with
  * `airbyte_type: timestamp_with_timezone` so destinations type the cursor column correctly.
  */
-import type { JsonObject } from '../protocol';
+import type { JsonObject } from '../../src/protocol';
 
 const integer: JsonObject = { type: 'integer' };
 const string: JsonObject = { type: 'string' };

@@ -4,8 +4,8 @@
  * consumer pulls them, so memory stays flat whatever the count.
  */
 import { setImmediate } from 'node:timers/promises';
-import { describeValue, InvalidInputError } from '../errors';
-import { type AirbyteStateMessage, validateStateMessage } from '../protocol';
+import { describeValue, InvalidInputError } from '../../src/errors';
+import { type AirbyteStateMessage, validateStateMessage } from '../../src/protocol';
 import { streamStateMessage } from './batch';
 import { selectedStreams } from './catalog';
 import { resolveConfig } from './config';

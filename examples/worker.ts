@@ -7,9 +7,9 @@
  * SYNC_WORKFLOW_BUNDLE, a prebuilt workflow bundle (`npm run bundle-workflows -- FILE`).
  */
 import { writeFileSync } from 'node:fs';
-import { appSettingsFromEnv, redactUrl, requireDatabaseUrl } from '../src/config/app';
-import { runMain } from '../src/app/main';
-import { startWorker } from '../src/app/run-worker';
+import { appSettingsFromEnv, redactUrl, requireDatabaseUrl } from './support/settings';
+import { runMain } from './support/main';
+import { startWorker } from './support/start-worker';
 
 runMain(async () => {
   const settings = appSettingsFromEnv();

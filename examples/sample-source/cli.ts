@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { InvalidInputError, SyncStateError } from '../errors';
-import { parseStateInputFileText } from '../protocol';
+import { InvalidInputError, SyncStateError } from '../../src/errors';
+import { parseStateInputFileText } from '../../src/protocol';
 import { discover } from './catalog';
 import { resolveConfig, spec } from './config';
 import { MessageWriter } from './message-writer';

@@ -4,8 +4,8 @@
  * (embedded PostgreSQL unless DATABASE_URL, embedded Temporal dev server unless TEMPORAL_ADDRESS).
  */
 import { once } from 'node:events';
-import { runDemo } from '../src/app/demo';
-import { numberFlag, runMain } from '../src/app/main';
+import { runDemo } from './support/run-demo';
+import { numberFlag, runMain } from './support/main';
 
 const args = process.argv.slice(2);
 if (args.includes('--help')) {

@@ -3,8 +3,8 @@
  * {@link InvalidInputError}, which activities turn into non-retryable failures: a wrong seed or
  * count cannot get better by retrying.
  */
-import { describeValue, InvalidInputError } from '../errors';
-import { isPlainObject } from '../protocol';
+import { describeValue, InvalidInputError } from '../../src/errors';
+import { isPlainObject } from '../../src/protocol';
 import { MAX_RECORD_COUNT } from './cursor';
 
 /** Largest seed: any safe integer, like source-faker's integer seed. */

@@ -5,16 +5,16 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { describeValue, InvalidInputError } from '../src/errors';
-import { isPlainObject } from '../src/protocol';
+import { describeValue, InvalidInputError } from '../../src/errors';
+import { isPlainObject } from '../../src/protocol';
 import {
   expectStreamName,
   MAX_BATCH_LIMIT,
   readBatch,
   type ReadBatchInput,
   type ReadBatchResult,
-} from '../src/sample-source';
-import { asActivity } from './as-activity';
+} from '../../examples/sample-source';
+import { asActivity } from '../as-activity';
 
 /**
  * Default most records per batch: about 1.6 MB of JSON for the widest stream (`users`, about

@@ -3,12 +3,12 @@
  * `npm run sync -- --connection ID [--records N] [--batch-size N] [--fail-batch N]`: starts the
  * sync of a connection on the worker's task queue, shows its progress, and prints its final state.
  */
-import { formatCount, ProgressDisplay } from '../src/app/progress-display';
-import { numberFlag, runMain } from '../src/app/main';
-import { runSyncToEnd } from '../src/app/run-sync';
-import { renderStateTable } from '../src/app/state-table';
-import { appSettingsFromEnv, requireTemporalAddress } from '../src/config/app';
-import { connectClient } from '../src/config/temporal';
+import { formatCount, ProgressDisplay } from './support/progress-display';
+import { numberFlag, runMain } from './support/main';
+import { runSyncToEnd } from './support/run-sync';
+import { renderStateTable } from './support/state-table';
+import { appSettingsFromEnv, requireTemporalAddress } from './support/settings';
+import { connectClient } from '../src/client/temporal-settings';
 import type { BatchSyncInput } from '../workflows/batch-sync-workflow';
 import { SAMPLE_STREAMS } from '../workflows/examples/records-through-workflow';
 

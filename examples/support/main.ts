@@ -1,4 +1,4 @@
-import { SyncStateError } from '../errors';
+import { SyncStateError } from '../../src/errors';
 
 /**
  * Runs a command's body and turns a failure into one clear line on stderr (and exit code 1)

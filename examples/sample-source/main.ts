@@ -4,7 +4,7 @@
  *   npx tsx bin/sample-source.ts read --config config.json --catalog catalog.json [--state state.json]
  * or, after `npm run build`, `node dist/bin/sample-source.js ...`. See src/sample-source/cli.ts.
  */
-import { runCli } from '../src/sample-source/cli';
+import { runCli } from './cli';
 
 // exitCode rather than process.exit(): stdout may still be flushing to a pipe.
 runCli(process.argv.slice(2), process.stdout).then(
