@@ -9,3 +9,4 @@ export {
 } from './validate';
 export type { ValidateOptions, PreparedStateMessage, JsonProblem } from './validate';
 export { toStateInputFileText, parseStateInputFileText } from './state-file';
+export { parseExactJson, stringifyExactJson } from './exact-json';
