@@ -107,6 +107,34 @@ export class PayloadTooLargeError extends SyncStateError {
   }
 }
 
+/**
+ * Thrown where stored state must become plain JSON numbers (an activity result, a workflow's view
+ * of the state) but holds an integer beyond ±(2^53 − 1), which a JSON number would round.
+ */
+export class UnsafeIntegerError extends SyncStateError {
+  readonly type = 'UnsafeInteger';
+  readonly retryable = false;
+
+  constructor(
+    /** Whose state it is. */
+    readonly sourceName: string,
+    /** The stream, or `_GLOBAL` / `_LEGACY`. */
+    readonly streamName: string,
+    /** Where in the state message, e.g. `$.stream.stream_state.since_id`. */
+    readonly path: string,
+    /** The integer exactly as stored, e.g. `1790000000000000123`. */
+    readonly integer: string,
+  ) {
+    super(
+      `The state of stream "${streamName}" of source "${sourceName}" holds the integer ${integer} at ${path}, ` +
+        `beyond ±(2^53 - 1): as a JSON number (in an activity result or a workflow) it would become ` +
+        `${String(Number(integer))}, so it is not handed out. Read this state as text instead ` +
+        '(provider.toStateInputFileText(), or `temporal-sync-state state get`), where it stays exact, ' +
+        'or have the source write such values as strings.',
+    );
+  }
+}
+
 /** Renders a value for an error message without dumping large or sensitive payloads. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';

@@ -3,7 +3,7 @@ import type { SqlStateBackend } from '../backend/sql-state-backend';
 import { lockConnectionEpoch } from '../backend/sql/claim-connection';
 import { describeValue, InvalidInputError, StaleCheckpointError } from '../errors';
 import { checkInteger, checkConnectionId, checkStream } from './check-input';
-import { checkGetStateInput } from './state-snapshot';
+import { checkGetStateInput, checkJsonNumbers } from './state-snapshot';
 import type { StateOwner, StreamKey } from './types';
 
 /** Input of the `resetStreams` activity. */
@@ -55,15 +55,20 @@ export async function resetStreams(
       tablePrefix: owner.tablePrefix,
       em,
     });
-    const stored = streams.filter((s) =>
-      provider.stateMessageArtifacts.some(
+    const messageOf = (s: { name: string; namespace: string }) =>
+      provider.stateMessageArtifacts.find(
         (m) =>
           m.type === 'STREAM' &&
           m.stream?.stream_descriptor.name === s.name &&
           (m.stream.stream_descriptor.namespace ?? '') === s.namespace,
-      ),
-    );
+      );
+    const stored = streams.filter((s) => messageOf(s) !== undefined);
     if (stored.length === 0) return { removed: [] };
+    // The removed state goes back to the workflow as JSON: refuse before clearing what it cannot carry.
+    checkJsonNumbers(
+      owner.sourceName,
+      stored.map((s) => messageOf(s) ?? null),
+    );
     const removed = await backend.clearState(owner.sourceName, {
       destinationName: owner.destinationName,
       tablePrefix: owner.tablePrefix,

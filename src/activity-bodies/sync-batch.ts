@@ -2,6 +2,7 @@ import { checkTablePrefix } from '../backend/options';
 import { qualifiedName } from '../backend/commit/record-table';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
 import { describeValue, InvalidInputError, StaleCheckpointError } from '../errors';
+import { findBigInt } from '../protocol/exact-json';
 import { jsonBytes } from '../protocol/json-bytes';
 import type { AirbyteStateMessage, JsonObject } from '../protocol/types';
 import { findJsonProblem, isPlainObject, prepareStateMessage } from '../protocol/validate';
@@ -155,8 +156,13 @@ function stateMessage(
   };
 }
 
+/**
+ * The state for the result when small; absent when large, or when it holds an integer beyond
+ * 2^53 (a JSON number would round it: it stays exact in the database).
+ */
 function smallState(state: JsonObject | null, limit: number): { state?: JsonObject } {
-  return state !== null && jsonBytes(state) <= limit ? { state } : {};
+  if (state === null || findBigInt(state) !== undefined) return {};
+  return jsonBytes(state) <= limit ? { state } : {};
 }
 
 function checkSyncBatchInput(backend: SqlStateBackend, setup: SyncBatchSetup, input: unknown) {

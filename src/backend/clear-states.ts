@@ -1,4 +1,5 @@
 import { InvalidInputError, StateNotFoundError } from '../errors';
+import { parseExactJson } from '../protocol/exact-json';
 import type { AirbyteStateMessage } from '../protocol/types';
 import type { HistoryAppend } from './sql/append-history';
 import { deleteStates } from './sql/delete-states';
@@ -73,7 +74,7 @@ export async function clearStates(
 function parseOrNull(json: string | null): AirbyteStateMessage | null {
   if (json === null) return null;
   try {
-    return JSON.parse(json) as AirbyteStateMessage;
+    return parseExactJson(json) as AirbyteStateMessage;
   } catch {
     return null;
   }

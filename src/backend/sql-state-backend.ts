@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { describeValue, InvalidInputError } from '../errors';
+import { parseExactJson } from '../protocol/exact-json';
 import { type PreparedStateMessage, prepareStateMessage } from '../protocol/validate';
 import { runMigrations } from './migrations/run-migrations';
 import { openStateOrm } from './open-state-orm';
@@ -216,7 +217,7 @@ export class SqlStateBackend {
       const target = await findRollbackTarget(em, this.tables, key, stream, options.to, {
         retention: this.historyRetention,
       });
-      const message: unknown = JSON.parse(target.state_json);
+      const message = parseExactJson(target.state_json); // exact: an integer beyond 2^53 stays
       const note = [`rollback to version ${target.version}`, options.note].filter(Boolean);
       const { added, history } = await this.write(
         key,

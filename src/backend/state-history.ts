@@ -1,5 +1,6 @@
 import { asyncLocalStorage } from '@temporalio/activity';
 import { describeValue, InvalidInputError } from '../errors';
+import { parseExactJson } from '../protocol/exact-json';
 import type { AirbyteStateMessage } from '../protocol/types';
 import { nameProblem } from '../protocol/validate';
 import type { AppendedVersionRow, HistoryAppend, HistoryAudit } from './sql/append-history';
@@ -140,7 +141,8 @@ export function toHistoryEntry(row: HistoryRow): StateHistoryEntry {
     tablePrefix: row.table_prefix,
     streamName: row.stream_name,
     namespace: row.stream_namespace === '' ? null : row.stream_namespace,
-    message: row.state_json === null ? null : (JSON.parse(row.state_json) as AirbyteStateMessage),
+    message:
+      row.state_json === null ? null : (parseExactJson(row.state_json) as AirbyteStateMessage),
     operation: row.operation as StateOperation,
     author: row.author,
     workflowId: row.workflow_id,

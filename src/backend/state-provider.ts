@@ -9,7 +9,8 @@ export type StreamRef = string | { readonly name: string; readonly namespace?: s
 /**
  * Read-only access to a set of state messages, with PyAirbyte's `StateProviderBase` API.
  * Unlike PyAirbyte's, GLOBAL state is kept (see {@link globalState}) and streams are told apart
- * by namespace.
+ * by namespace. An integer beyond ±(2^53 − 1) in stored state is an exact `bigint` in the
+ * messages, and its exact digits in {@link toStateInputFileText}.
  */
 export abstract class StateProvider {
   /** All state messages: STREAM, GLOBAL and LEGACY. */

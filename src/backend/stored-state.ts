@@ -1,4 +1,5 @@
 import { InvalidStateMessageError } from '../errors';
+import { parseExactJson } from '../protocol/exact-json';
 import type { AirbyteStateMessage } from '../protocol/types';
 import { checkParsedStateMessage } from '../protocol/validate';
 import type { StoredStateRow } from './sql/select-states';
@@ -7,12 +8,13 @@ import { StateProvider } from './state-provider';
 /**
  * Turns a stored row back into its message. Rows may come from PyAirbyte or a hand edit, so a
  * row that is not a valid message fails with an error that names the row, instead of handing a
- * connector a state file it will choke on.
+ * connector a state file it will choke on. An integer beyond ±(2^53 − 1) (a Python int as
+ * PyAirbyte wrote it) becomes an exact BigInt, never a rounded number.
  */
 export function parseStoredState(row: StoredStateRow, table: string): AirbyteStateMessage {
   let value: unknown;
   try {
-    value = JSON.parse(row.state_json ?? 'null');
+    value = parseExactJson(row.state_json ?? 'null');
   } catch {
     throw new InvalidStateMessageError(
       `${rowName(row, table)}.state_json`,

@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import { SqlStateBackend } from '../backend/sql-state-backend';
 import { temporalSettingsFromEnv, type TemporalSettings } from '../client/temporal-settings';
+import { stringifyExactJson } from '../protocol/exact-json';
 import { type CommandArgs, stringOption } from './command';
 import { CliError, EXIT } from './errors';
 
@@ -41,9 +42,9 @@ export class CliContext {
     this.io.stdout.write(`${text}\n`);
   }
 
-  /** Prints `value` as JSON on stdout. */
+  /** Prints `value` as JSON on stdout; a BigInt (an integer beyond 2^53 in state) as its digits. */
   printJson(value: unknown): void {
-    this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.io.stdout.write(`${stringifyExactJson(value, 2)}\n`);
   }
 
   /** Prints a warning on stderr (also with --json, whose stdout stays clean). */

@@ -1,5 +1,7 @@
 /** Text output for people: aligned tables and short renderings of values. */
 
+import { stringifyExactJson } from '../protocol/exact-json';
+
 /** Renders rows as an aligned table with a header line; cells are trimmed to one line. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const cells = [headers, ...rows].map((row) => row.map((cell) => cell.replace(/\s*\n\s*/g, ' ')));
@@ -14,9 +16,9 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
     .join('\n');
 }
 
-/** Compact JSON, cut to `max` characters with `…`. */
+/** Compact JSON (integers beyond 2^53 exact), cut to `max` characters with `…`. */
 export function shortJson(value: unknown, max = 60): string {
-  const text = JSON.stringify(value) ?? 'null';
+  const text = (stringifyExactJson(value) as string | undefined) ?? 'null';
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 

@@ -1,3 +1,5 @@
+import { isUnsafeIntegerText } from '../protocol/exact-json';
+
 /** A run of 16 digits: the shortest text that can hold an integer beyond 2^53 (9007199254740992). */
 const LONG_DIGITS = /\d{16}/;
 
@@ -21,11 +23,7 @@ export function findUnsafeInteger(json: string): string | undefined {
       i++;
       while (i < json.length && /[0-9.eE+-]/.test(json.charAt(i))) i++;
       const token = json.slice(start, i);
-      if (/^-?\d{16,}$/.test(token)) {
-        const value = BigInt(token);
-        if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER))
-          return token;
-      }
+      if (isUnsafeIntegerText(token)) return token;
     } else {
       i++;
     }

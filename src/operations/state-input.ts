@@ -1,4 +1,5 @@
 import { describeValue, InvalidInputError, InvalidStateMessageError } from '../errors';
+import { parseExactJson } from '../protocol/exact-json';
 import type { AirbyteStateMessage } from '../protocol/types';
 import { isPlainObject, prepareStateMessage } from '../protocol/validate';
 
@@ -7,6 +8,7 @@ import { isPlainObject, prepareStateMessage } from '../protocol/validate';
  * state messages), the output of `state get --json` (an object whose `messages` are them, its
  * other fields ignored), or one state message. Every message is validated as a write would;
  * an error names the file's JSON path, e.g. `$.messages[1].stream.stream_descriptor.name`.
+ * An integer beyond ±(2^53 − 1) is kept exactly (a BigInt), so it is stored with its own digits.
  */
 export function parseStateInput(
   text: string,
@@ -14,7 +16,7 @@ export function parseStateInput(
 ): AirbyteStateMessage[] {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseExactJson(text);
   } catch (error) {
     throw new InvalidStateMessageError(
       '$',

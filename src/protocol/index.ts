@@ -12,3 +12,4 @@ export { toStateInputFileText, parseStateInputFileText } from './state-file';
 export { streamStatesOf } from './stream-states';
 export type { StreamStateEntry } from './stream-states';
 export { DEFAULT_MAX_PAYLOAD_BYTES, jsonBytes } from './json-bytes';
+export { parseExactJson, stringifyExactJson } from './exact-json';

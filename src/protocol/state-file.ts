@@ -1,20 +1,23 @@
 import { describeValue, InvalidStateMessageError } from '../errors';
+import { parseExactJson, stringifyExactJson } from './exact-json';
 import type { AirbyteStateMessage } from './types';
 import { type ValidateOptions, validateStateMessage } from './validate';
 
 /**
  * The text of a connector's `read --state FILE`: a JSON array of whole state messages,
- * laid out exactly as PyAirbyte writes it (`"[" + messages joined by "\n, " + "]"`).
+ * laid out exactly as PyAirbyte writes it (`"[" + messages joined by "\n, " + "]"`). A BigInt
+ * (an integer beyond ±(2^53 − 1) read from stored state) is written as its exact digits.
  */
 export function toStateInputFileText(messages: Iterable<AirbyteStateMessage>): string {
   const parts: string[] = [];
-  for (const message of messages) parts.push(JSON.stringify(message));
+  for (const message of messages) parts.push(stringifyExactJson(message));
   return `[${parts.join('\n, ')}]`;
 }
 
 /**
  * Parses a `--state` file (a JSON array of state messages, or one message) and validates each
- * message. Throws {@link InvalidStateMessageError} for non-JSON text or any invalid message.
+ * message; integers beyond ±(2^53 − 1) become exact BigInts. Throws
+ * {@link InvalidStateMessageError} for non-JSON text or any invalid message.
  */
 export function parseStateInputFileText(
   text: string,
@@ -22,7 +25,7 @@ export function parseStateInputFileText(
 ): AirbyteStateMessage[] {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseExactJson(text);
   } catch (error) {
     throw new InvalidStateMessageError(
       '$',

@@ -4,9 +4,12 @@
  * Every object may carry extra keys (the platform adds e.g. `id`); they are kept as they are.
  */
 
-/** A JSON value as it survives `JSON.stringify` then `JSON.parse` unchanged. */
+/**
+ * A JSON value. An integer beyond ±(2^53 − 1), which a number would round, is a `bigint`: stored
+ * state is read that way (see `parseExactJson`), and never crosses to a workflow (JSON numbers).
+ */
 export type JsonValue =
-  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+  string | number | bigint | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** A JSON object. */
 export type JsonObject = { [key: string]: JsonValue };

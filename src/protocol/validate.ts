@@ -1,4 +1,6 @@
 import { describeValue, InvalidStateMessageError } from '../errors';
+import { stringifyExactJson } from './exact-json';
+import { isPlainObject, walkJson } from './json-problem';
 import { DEFAULT_MAX_STATE_BYTES, MAX_NAME_BYTES } from './limits';
 import {
   type AirbyteStateMessage,
@@ -29,7 +31,9 @@ export interface PreparedStateMessage {
 /**
  * Checks that `value` is a well-formed Airbyte state message made only of JSON values, so that
  * it survives storage unchanged, and returns it typed. Unknown keys and PyAirbyte's `null`s are
- * accepted. Throws {@link InvalidStateMessageError} naming the first wrong field.
+ * accepted; a BigInt is stored as its exact digits, and a number that is an integer beyond
+ * ±(2^53 − 1) is refused (it may be rounded already). Throws {@link InvalidStateMessageError}
+ * naming the first wrong field.
  */
 export function validateStateMessage(
   value: unknown,
@@ -44,9 +48,10 @@ export function prepareStateMessage(
   options: ValidateOptions = {},
 ): PreparedStateMessage {
   const message = expectObject(value, '$', 'a JSON object (an Airbyte state message)');
-  assertJson(message);
+  const problem = walkJson(message, '$', 0, true);
+  if (problem) throw new InvalidStateMessageError(problem.path, problem.expected, problem.received);
   const { type, streamName, namespace } = checkStateMessageShape(message);
-  const json = JSON.stringify(message);
+  const json = stringifyExactJson(message);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_STATE_BYTES;
   const bytes = Buffer.byteLength(json, 'utf8');
   if (bytes > maxBytes) {
@@ -56,8 +61,8 @@ export function prepareStateMessage(
 }
 
 /**
- * Checks the shape of a value that `JSON.parse` made (so it is JSON by construction: no walk for
- * NaN, Dates or cycles, no re-serialisation) and returns it typed: the read path's check.
+ * Checks the shape of a value that `parseExactJson` made (so it is JSON by construction: no walk
+ * for NaN, Dates or cycles, no re-serialisation) and returns it typed: the read path's check.
  */
 export function checkParsedStateMessage(value: unknown): AirbyteStateMessage {
   const message = expectObject(value, '$', 'a JSON object (an Airbyte state message)');
@@ -104,7 +109,6 @@ export function nameProblem(value: unknown, allowEmpty = false): string | undefi
   return undefined;
 }
 
-const MAX_DEPTH = 200;
 const TYPES: readonly string[] = ['STREAM', 'GLOBAL', 'LEGACY'];
 
 function checkType(value: unknown): AirbyteStateType {
@@ -183,7 +187,11 @@ function checkGlobalState(value: unknown): void {
 function checkStats(value: unknown, path: string): void {
   const stats = optionalObject(value, path);
   const count = stats?.recordCount;
-  if (count !== undefined && count !== null && !(typeof count === 'number' && count >= 0)) {
+  if (
+    count !== undefined &&
+    count !== null &&
+    !((typeof count === 'number' || typeof count === 'bigint') && count >= 0)
+  ) {
     throw new InvalidStateMessageError(
       `${path}.recordCount`,
       'a non-negative number or null',
@@ -194,12 +202,7 @@ function checkStats(value: unknown, path: string): void {
 
 type Obj = Record<string, unknown>;
 
-/** True for `{}`-style objects (not arrays, not class instances). */
-export function isPlainObject(value: unknown): value is Obj {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
+export { findJsonProblem, isPlainObject, type JsonProblem } from './json-problem';
 
 function expectObject(value: unknown, path: string, expected: string): Obj {
   if (!isPlainObject(value))
@@ -210,70 +213,4 @@ function expectObject(value: unknown, path: string, expected: string): Obj {
 function optionalObject(value: unknown, path: string): Obj | undefined {
   if (value === undefined || value === null) return undefined;
   return expectObject(value, path, 'a JSON object or null');
-}
-
-/** Where a value stops being plain JSON, and what was expected there. */
-export interface JsonProblem {
-  readonly path: string;
-  readonly expected: string;
-  readonly received: string;
-}
-
-/**
- * Finds the first part of `value` that `JSON.stringify` would silently change: NaN and Infinity
- * (become null), class instances such as Date (become strings), undefined in arrays, functions,
- * bigints, and cycles (caught by the depth bound). Undefined object properties are allowed:
- * they mean absent.
- */
-export function findJsonProblem(value: unknown, path = '$', depth = 0): JsonProblem | undefined {
-  if (depth > MAX_DEPTH) {
-    return {
-      path,
-      expected: `JSON nested at most ${MAX_DEPTH} levels deep (and no cycles)`,
-      received: 'deeper nesting',
-    };
-  }
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return undefined;
-    case 'number':
-      return Number.isFinite(value)
-        ? undefined
-        : { path, expected: 'a finite number', received: String(value) };
-    case 'object':
-      if (value === null) return undefined;
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
-          const item: unknown = value[i];
-          if (item === undefined)
-            return {
-              path: `${path}[${i}]`,
-              expected: 'a JSON value',
-              received: 'undefined (or a hole)',
-            };
-          const problem = findJsonProblem(item, `${path}[${i}]`, depth + 1);
-          if (problem) return problem;
-        }
-        return undefined;
-      }
-      if (!isPlainObject(value))
-        return { path, expected: 'a JSON value', received: describeValue(value) };
-      for (const key of Object.keys(value)) {
-        const item = value[key];
-        const problem =
-          item === undefined ? undefined : findJsonProblem(item, `${path}.${key}`, depth + 1);
-        if (problem) return problem;
-      }
-      return undefined;
-    case 'undefined':
-      return { path, expected: 'a JSON value', received: 'undefined' };
-    default:
-      return { path, expected: 'a JSON value', received: describeValue(value) };
-  }
-}
-
-function assertJson(value: unknown): void {
-  const problem = findJsonProblem(value);
-  if (problem) throw new InvalidStateMessageError(problem.path, problem.expected, problem.received);
 }

@@ -166,6 +166,13 @@ const CASES: [string, keyof StateActivities, unknown, RegExp][] = [
     /recordCount/,
   ],
   [
+    // JSON.parse made 1790000000000000000 of 1790000000000000123: storing it would move a cursor.
+    'a state number that is an integer beyond 2^53 (maybe rounded already)',
+    'writeState',
+    { sourceName: 's', messages: [stream('u', 2 ** 60)] },
+    /\$\.stream\.stream_state\.cursor: expected a number within .*or a BigInt.*got the number 1152921504606847000/,
+  ],
+  [
     'messages that are not an array',
     'writeState',
     { sourceName: 's', messages: stream('u', 1) },
@@ -219,6 +226,19 @@ const CASES: [string, keyof StateActivities, unknown, RegExp][] = [
       checkpoint: '1',
     },
     /checkpoint/,
+  ],
+  [
+    'a commit whose state holds an integer beyond 2^53',
+    'commitBatch',
+    {
+      connectionId: 'c',
+      sourceName: 's',
+      records: [{ id: 1 }],
+      primaryKey: ['id'],
+      state: stream('u', -(2 ** 60)),
+      checkpoint: 1,
+    },
+    /\$\.stream\.stream_state\.cursor: .*got the number -1152921504606847000, an integer beyond 2\^53/,
   ],
   [
     'a record without its key',

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { AirbyteStateMessage, JsonObject, JsonValue } from '../../src';
+import { isUnsafeIntegerNumber } from '../../src/protocol/exact-json';
 
 /** Names as connectors use them, plus unicode, quotes and SQL-looking text. */
 export const arbitraryName = fc
@@ -17,14 +18,22 @@ export const arbitraryName = fc
   )
   .filter((name) => name !== '_GLOBAL' && name !== '_LEGACY' && !name.includes('\u0000'));
 
-/** A JSON object as `JSON.parse` returns it (no -0, which JSON cannot keep). */
+/**
+ * A JSON object as `JSON.parse` returns it (no -0, which JSON cannot keep), without numbers that
+ * are integers beyond 2^53 - 1 (they become strings): state writes refuse those as maybe rounded.
+ */
 export const arbitraryJsonObject: fc.Arbitrary<JsonObject> = fc
   .dictionary(
     fc.string({ maxLength: 10 }),
     fc.jsonValue({ maxDepth: 3, noUnicodeString: false }) as fc.Arbitrary<JsonValue>,
     { maxKeys: 5 },
   )
-  .map((value) => JSON.parse(JSON.stringify(value)) as JsonObject);
+  .map(
+    (value) =>
+      JSON.parse(JSON.stringify(value), (_key, item: unknown) =>
+        typeof item === 'number' && isUnsafeIntegerNumber(item) ? String(item) : item,
+      ) as JsonObject,
+  );
 
 const descriptor = fc.record(
   { name: arbitraryName, namespace: fc.option(arbitraryName, { nil: null }) },

@@ -153,7 +153,11 @@ describe('validateStateMessage', () => {
     rejects(streamMessage('u', { extra: Number.POSITIVE_INFINITY }), '$.extra', /finite number/);
     rejects(streamMessage('u', { extra: [1, undefined] }), '$.extra[1]', /undefined/);
     rejects(streamMessage('u', { extra: new Date(0) }), '$.extra', /instance of Date/);
-    rejects(streamMessage('u', { extra: 10n }), '$.extra', /bigint 10/);
+    rejects(
+      streamMessage('u', { extra: { since_id: Number('1790000000000000123') } }),
+      '$.extra.since_id',
+      /a BigInt for an exact larger integer, got the number 1790000000000000000, an integer beyond 2\^53 - 1 that may have been rounded already/,
+    );
     rejects(streamMessage('u', { extra: () => 1 }), '$.extra', /a JSON value, got a function/);
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;

@@ -1,4 +1,5 @@
 import { clearState } from '../../operations/clear-state';
+import { stringifyExactJson } from '../../protocol/exact-json';
 import type { CommandSpec } from '../command';
 import { CliError, EXIT } from '../errors';
 import { orDash, plural, streamText, table } from '../format';
@@ -58,7 +59,7 @@ export const stateClear: CommandSpec = {
         stream: { name: removed.streamName, namespace: removed.namespace },
         limit: 2,
       });
-      if (before?.message && JSON.stringify(before.message) === removed.stateJson)
+      if (before?.message && stringifyExactJson(before.message) === removed.stateJson)
         ctx.print(`Undo: ${undoCommand(owner, removed, before.version)}`);
     }
   },

@@ -1,4 +1,5 @@
 import { getState } from '../../operations/get-state';
+import { stringifyExactJson } from '../../protocol/exact-json';
 import type { AirbyteStateMessage } from '../../protocol/types';
 import type { CommandSpec } from '../command';
 import { CliError, EXIT } from '../errors';
@@ -48,7 +49,8 @@ function streamOf(message: AirbyteStateMessage): string {
   return message.type === 'GLOBAL' ? '_GLOBAL' : '_LEGACY';
 }
 
+/** The state part of a message, exact: an integer beyond 2^53 keeps its digits. */
 function stateOf(message: AirbyteStateMessage): string {
-  if (message.type === 'STREAM') return JSON.stringify(message.stream?.stream_state ?? null);
-  return JSON.stringify(message.type === 'GLOBAL' ? message.global : message.data);
+  if (message.type === 'STREAM') return stringifyExactJson(message.stream?.stream_state ?? null);
+  return stringifyExactJson(message.type === 'GLOBAL' ? message.global : message.data);
 }

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../../errors';
 import { rollbackState } from '../../operations/rollback-state';
+import { stringifyExactJson } from '../../protocol/exact-json';
 import { type CommandSpec, stringOption } from '../command';
 import { CliError, EXIT } from '../errors';
 import { streamText } from '../format';
@@ -60,7 +61,7 @@ export const stateRollback: CommandSpec = {
     ctx.print(
       `Rolled back stream ${streamText(v.streamName, v.namespace)} of source "${owner.sourceName}"${where(owner)} to ${target}: written as version ${v.version}.`,
     );
-    ctx.print(`State: ${JSON.stringify(v.message?.stream?.stream_state ?? v.message)}`);
+    ctx.print(`State: ${stringifyExactJson(v.message?.stream?.stream_state ?? v.message)}`);
     if (result.fencedConnections.length > 0)
       ctx.print(`Fenced off the runs of connection ${result.fencedConnections.join(', ')}.`);
   },
