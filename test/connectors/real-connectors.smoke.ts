@@ -17,7 +17,8 @@ import { withTestDatabase } from '../helpers/database';
 import { startFixtureApi, type FixtureApi } from './fixtures/http-api-server';
 
 const ROOT = path.join(__dirname, '..', '..');
-const VENVS = path.join(ROOT, '.venv-connectors');
+/** Where setup-connectors.sh put the venvs (its CONNECTORS_VENV), default .venv-connectors. */
+const VENVS = path.resolve(ROOT, process.env.CONNECTORS_VENV ?? '.venv-connectors');
 const FIXTURES = path.join(__dirname, 'fixtures');
 const bin = (venv: string, executable: string): string => {
   const file = path.join(VENVS, venv, 'bin', executable);
@@ -74,6 +75,14 @@ async function syncTwice(
     console.log(`${id} state ${s.stream_name}: ${s.state_json.slice(0, 400)}`);
 }
 
+/** The fixture manifest as JSON (6.5.2 takes it only inside the config); PyYAML is in its venv. */
+function lowCodeManifest(): JsonObject {
+  const python = bin('source-declarative-manifest', 'python');
+  const script = 'import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))';
+  const file = path.join(FIXTURES, 'fixture-api.manifest.yaml');
+  return JSON.parse(execFileSync(python, ['-c', script, file]).toString()) as JsonObject;
+}
+
 describe('real connectors through syncConnector (research)', () => {
   test('source-file: a local CSV, twice', async () => {
     const config: JsonObject = {
@@ -91,18 +100,10 @@ describe('real connectors through syncConnector (research)', () => {
   test('source-declarative-manifest 6.5.2: the fixture API, new customers between the syncs', async () => {
     const api: FixtureApi = await startFixtureApi();
     try {
-      const python = bin('source-declarative-manifest', 'python');
-      const manifest = JSON.parse(
-        execFileSync(python, [
-          '-c',
-          'import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))',
-          path.join(FIXTURES, 'fixture-api.manifest.yaml'),
-        ]).toString(),
-      ) as JsonObject;
       const config: JsonObject = {
         base_url: api.url,
         end_date: '2024-01-05T00:00:00Z',
-        __injected_declarative_manifest: manifest,
+        __injected_declarative_manifest: lowCodeManifest(),
       };
       const connector = {
         executable: bin('source-declarative-manifest', 'source-declarative-manifest'),
@@ -110,6 +111,27 @@ describe('real connectors through syncConnector (research)', () => {
       await syncTwice('lowcode', { connector, config }, () => {
         api.addCustomers(2);
         return Promise.resolve();
+      });
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('source-declarative-manifest 6.5.2: tags (resumable full refresh) with replace, twice', async () => {
+    // The second sync is fed the finished RFR state ({"__ab_full_refresh_sync_complete": true}).
+    const api: FixtureApi = await startFixtureApi();
+    try {
+      const config: JsonObject = {
+        base_url: api.url,
+        __injected_declarative_manifest: lowCodeManifest(),
+      };
+      const connector = {
+        executable: bin('source-declarative-manifest', 'source-declarative-manifest'),
+      };
+      await syncTwice('rfr', {
+        connector,
+        config,
+        streams: [{ name: 'tags', writeStrategy: 'replace' }],
       });
     } finally {
       await api.close();
