@@ -10,10 +10,13 @@
 #                                own source-declarative-manifest lands in the same bin/)
 #   moto                         moto[server] 5.2.5: moto_server, a local S3, and boto3
 # Every transitive version is pinned by scripts/connectors/NAME.constraints.txt.
+# uv (pinned, from PyPI, into .venv-connectors/.uv) installs them, 15x faster than pip here (all
+# five from scratch: 134 s instead of 2,092 s on the loaded 2-core machine). Without uv (no wheel
+# for the platform), pip does the same work.
 #
 # Usage: bash scripts/setup-connectors.sh [NAME ...]   (default: all five)
 # Prints one line per connector: NAME=PATH-OF-ITS-EXECUTABLE.
-# Idempotent: a stamp in each venv records what was installed; a second run takes milliseconds.
+# Idempotent: a stamp in each venv records what was installed; a second run only compares stamps.
 # A failed install is an error (exit 1) and leaves no stamp, so the next run tries it again.
 # Env: PYTHON           interpreter that creates the venvs (default python3; 3.10 or 3.11:
 #                       airbyte-source-file needs <3.12)
@@ -47,23 +50,48 @@ lookup() { # name -> its entry, or an error naming the known ones
   return 1
 }
 
+python_version=$("$python" --version 2>&1)
+UV_VERSION=0.13.8
+# uv verifies TLS with the system's certificates, like pip here (PIP_CERT), not its own bundle.
+export UV_NATIVE_TLS=1
+
+uv=""
+ensure_uv() { # sets $uv to a working uv, or leaves it empty (then pip installs)
+  local home="$root/.uv"
+  if [[ ! -x $home/bin/uv || "$("$home/bin/uv" --version 2>/dev/null)" != "uv $UV_VERSION"* ]]; then
+    rm -rf "$home"
+    "$python" -m venv "$home" &&
+      "$home/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
+        "uv==$UV_VERSION" >&2 ||
+      echo "setup-connectors: uv $UV_VERSION could not be installed; using pip" >&2
+  fi
+  [[ -x $home/bin/uv ]] && uv="$home/bin/uv"
+  return 0
+}
+
 install_one() { # name requirement executable
   local name=$1 requirement=$2 executable=$3
   local venv="$root/$name" constraints="scripts/connectors/$name.constraints.txt"
   local stamp="$venv/.setup-connectors.stamp"
   local want
-  want="$($python --version 2>&1) $requirement $(sha256sum "$constraints" | cut -c1-16)"
+  want="$python_version $requirement $(sha256sum "$constraints" | cut -c1-16)"
   if [[ -x $venv/bin/$executable && -f $stamp && "$(cat "$stamp")" == "$want" ]]; then
     return 0
   fi
   echo "setup-connectors: installing $requirement into $venv" >&2
   rm -rf "$venv"
-  "$python" -m venv "$venv"
   local started=$SECONDS
-  # The constraints pin every transitive version, so pip does not backtrack through the
-  # connectors' releases (an unconstrained install of source-s3 took 8 minutes doing that).
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
-    -c "$constraints" "$requirement" >&2
+  # The constraints pin every transitive version, so the resolver does not backtrack through
+  # the connectors' releases (an unconstrained pip install of source-s3 took 8 minutes doing that).
+  [[ -n $uv ]] || ensure_uv
+  if [[ -n $uv ]]; then
+    "$uv" venv --quiet --python "$python" "$venv" >&2
+    "$uv" pip install --quiet --python "$venv/bin/python" -c "$constraints" "$requirement" >&2
+  else
+    "$python" -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
+      -c "$constraints" "$requirement" >&2
+  fi
   [[ -x $venv/bin/$executable ]] || {
     echo "setup-connectors: $requirement installed no bin/$executable" >&2
     return 1
