@@ -270,7 +270,8 @@ async function ensureTemporalCli(say: (line: string) => void): Promise<void> {
     );
 }
 
-function defaultLogFile(): string {
+/** A new log file in `.tmp/` of the working folder, named after the time. */
+export function defaultLogFile(): string {
   const dir = join(process.cwd(), '.tmp');
   mkdirSync(dir, { recursive: true });
   return join(dir, `demo-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);

@@ -22,7 +22,7 @@ import { CommitTransaction } from './commit/commit-transaction';
 import { TableChangedError } from './commit/record-errors';
 import type { RecordTable } from './commit/record-table';
 import { RecordTables } from './commit/record-tables';
-import type { CommitOutcome, CommitPlan } from './commit/types';
+import type { CommitObserver, CommitOutcome, CommitPlan } from './commit/types';
 import { PruneSchedule } from './prune-schedule';
 import { findRollbackTarget } from './rollback-target';
 import type { AppendedVersionRow, HistoryAppend } from './sql/append-history';
@@ -49,6 +49,7 @@ import {
 } from './state-history';
 import type { StateProvider } from './state-provider';
 import type { CheckpointEntry } from '../activity-bodies/types';
+import { SyncMetrics } from '../metrics/sync-metrics';
 
 /**
  * PyAirbyte's SQL state backend on PostgreSQL through MikroORM: the same tables and API
@@ -75,6 +76,10 @@ export class SqlStateBackend {
   private readonly snapshots = new ProviderSnapshots();
   private readonly prunes = new PruneSchedule();
   private readonly recordTables = new RecordTables();
+  /** Counts the commits (see `metrics`). */
+  private readonly metrics: CommitObserver | undefined;
+  /** The default metrics, made by this backend: it stops their lag refresh on close. */
+  private readonly ownMetrics: SyncMetrics | undefined;
   /**
    * Runs the writes that come without a caller's `em`: single statements outside any
    * transaction, no entity ever loaded, so one fork serves them all (a fork per write is ~3 µs
@@ -100,6 +105,15 @@ export class SqlStateBackend {
     this.statements = backendStatementOptions(
       checkBoolean('preparedStatements', options.preparedStatements ?? true),
     );
+    const metrics = options.metrics as Partial<CommitObserver> | false | undefined;
+    if (metrics !== undefined && metrics !== false && typeof metrics?.committed !== 'function')
+      throw new InvalidInputError(
+        'metrics',
+        'a SyncMetrics (or an object with committed and refused), or false',
+        describeValue(metrics),
+      );
+    if (options.metrics === undefined) this.ownMetrics = new SyncMetrics();
+    this.metrics = options.metrics === false ? undefined : (options.metrics ?? this.ownMetrics);
   }
 
   /** Opens a PostgreSQL connection pool, migrates the state tables, and returns a backend that owns the pool. */
@@ -301,6 +315,7 @@ export class SqlStateBackend {
       recordTables: this.recordTables,
       fork: () => this.fork(),
       writeStates: (owner, states, options) => this.write(owner, states, options),
+      observer: this.metrics,
     });
   }
 
@@ -323,6 +338,7 @@ export class SqlStateBackend {
   /** Closes the connection pool if {@link connect} opened it; a MikroORM instance you passed in stays open. */
   async close(): Promise<void> {
     this.snapshots.clear();
+    this.ownMetrics?.close();
     if (this.ownsOrm) await this.orm.close(true);
   }
 
