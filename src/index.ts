@@ -30,7 +30,7 @@ export type {
   StateProviderOptions,
   StateWriterOptions,
 } from './backend/options';
-export type { SqlExecutor } from './backend/sql/executor';
+export type { SqlExecutor } from './backend/executor';
 export { MIGRATIONS_TABLE, runMigrations } from './backend/migrations/run-migrations';
 export { SyncStatePlugin, SYNC_STATE_PLUGIN_NAME } from './plugin';
 export type { SyncStatePluginOptions } from './plugin';
@@ -40,7 +40,7 @@ export { getStateSnapshot } from './activity-bodies/state-snapshot';
 export type * from './activity-bodies/types';
 export { getSyncState, startSyncWorkflow, SyncAlreadyRunningError } from './client/sync-workflows';
 export type { StartSyncWorkflowOptions } from './client/sync-workflows';
-export { readSyncProgress } from './activity-bodies/read-progress';
+export { readSyncProgress } from './client/read-progress';
 export {
   registerSyncSearchAttributes,
   syncSearchAttributesRegistered,

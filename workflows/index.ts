@@ -32,6 +32,7 @@ export type {
   JsonValue,
 } from '../src/protocol/types';
 export type { StateActivities } from '../activities/create-state-activities';
-export { RESET_STREAM_UPDATE_NAME, resetStreamUpdate, StreamResets } from './reset-stream-update';
-export type { ResetStreamRequest, ResetStreamResult } from './reset-stream-update';
+export { RESET_STREAM_UPDATE_NAME, resetStreamUpdate } from './definitions';
+export type { ResetStreamRequest, ResetStreamResult } from './definitions';
+export { StreamResets } from './reset-stream-update';
 export { CONNECTOR_PROGRESS_SIGNAL_NAME, connectorProgressSignal } from './connector-progress';

@@ -1,5 +1,5 @@
 import { sortStreams } from './read-progress';
-import type { StreamProgress, SyncProgress } from './types';
+import type { StreamProgress, SyncProgress } from '../activity-bodies/types';
 
 /**
  * A running sync's progress that is never older than the database: `live` (the workflow's query
