@@ -11,6 +11,7 @@ import { InvalidInputError } from '../errors';
 import { createSampleSourceActivities } from '../../activities/sample-source-activities';
 import { type AppSettings, requireDatabaseUrl, requireTemporalAddress } from '../config/app';
 import { connectWorker } from '../config/temporal';
+import type { ConnectionTimeouts } from '../backend/options';
 import { SqlStateBackend } from '../backend/sql-state-backend';
 import { SyncStatePlugin } from '../plugin';
 
@@ -18,6 +19,8 @@ import { SyncStatePlugin } from '../plugin';
 export interface StartWorkerOptions {
   /** Most database connections. Default: 10. */
   readonly poolSize?: number;
+  /** Timeouts and keepalive of the state plugin's connections. Default: those of `ConnectionTimeouts`. */
+  readonly timeouts?: ConnectionTimeouts;
   /** Lowest level the SDK logs. Default: `'WARN'` (the demo keeps its screen for progress). */
   readonly logLevel?: LogLevel;
   /** Where the SDK logs, unless {@link installRuntime} ran before. Default: the console. */
@@ -90,7 +93,14 @@ export async function startWorker(
       ? { workflowBundle: bundle }
       : { workflowsPath: require.resolve('../../workflows/examples') }),
     activities: createSampleSourceActivities(),
-    plugins: [new SyncStatePlugin({ url, poolSize: options.poolSize, schema: settings.schema })],
+    plugins: [
+      new SyncStatePlugin({
+        url,
+        poolSize: options.poolSize,
+        schema: settings.schema,
+        timeouts: options.timeouts,
+      }),
+    ],
   });
   const done = worker.run().finally(() => connection.close());
   return {
