@@ -9,6 +9,7 @@
  * Each kill notes where it landed, from the worker's events.
  */
 import type { SeededRandom } from './random';
+import { COMMIT_ACTIVITY } from './sync-path';
 import { sleep, type SyncRun } from './sync-run';
 
 /** How long an aimed kill waits for a commit in flight before it kills anyway, in ms. */
@@ -108,7 +109,7 @@ async function workerInCommit(run: SyncRun, done: () => boolean): Promise<string
   while (Date.now() < until && !done()) {
     const found = run.workers
       .killableUp()
-      .find((name) => run.events.inFlight(run.workers.pid(name) ?? 0).includes('commitBatch'));
+      .find((name) => run.events.inFlight(run.workers.pid(name) ?? 0).includes(COMMIT_ACTIVITY));
     if (found) return found;
     await sleep(2);
   }
@@ -117,5 +118,7 @@ async function workerInCommit(run: SyncRun, done: () => boolean): Promise<string
 
 /** Where a kill lands: the activity in flight (a commit first), or between activities. */
 function phaseOf(inFlight: readonly string[]): string {
-  return inFlight.includes('commitBatch') ? 'commitBatch' : (inFlight[0] ?? 'between activities');
+  return inFlight.includes(COMMIT_ACTIVITY)
+    ? COMMIT_ACTIVITY
+    : (inFlight[0] ?? 'between activities');
 }

@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import type { CheckResult } from './checker';
 import type { ChaosPostgres, ChaosTemporal } from './environment';
+import type { ChaosNetwork } from './hosts/network';
 import type { MonitorResult } from './monitor';
 import type { SeededRandom } from './random';
 
@@ -27,6 +28,16 @@ export interface ChaosSize {
   readonly temporalRestarts: number;
   /** Rounds of each fencing race (a second workflow id; a zombie of an older run). */
   readonly fencingRounds: number;
+  /** Records per stream of the network scenarios' syncs (on separate hosts). */
+  readonly networkRecords: number;
+  /** Worker links to PostgreSQL cut in db-partition. */
+  readonly partitions: number;
+  /** Zombie rounds of temporal-partition (a worker cut from Temporal, its commit held back). */
+  readonly zombieRounds: number;
+  /** Worker hosts cut off for good mid-commit in host-dies. */
+  readonly hostDeaths: number;
+  /** PostgreSQL host crashes (SIGKILL of all its processes mid-commit) in database-crash. */
+  readonly databaseCrashes: number;
   /** Longest a scenario's syncs may take, in ms, before it gives up and fails. */
   readonly syncTimeoutMs: number;
 }
@@ -47,6 +58,11 @@ export interface ScenarioContext {
   readonly client: Client;
   /** The workflow bundle every chaos worker loads. */
   readonly workflowBundle: string;
+  /**
+   * For a scenario on separate hosts: the lab whose PostgreSQL and Temporal `postgres` and
+   * `temporal` are, and the worker links to break. Absent for the others.
+   */
+  readonly network?: ChaosNetwork;
   log(line: string): void;
 }
 
@@ -73,6 +89,14 @@ export interface ScenarioFigures {
   workerCrashes: number;
   databaseRestarts: number;
   temporalRestarts: number;
+  /** PostgreSQL hosts crashed (cut off, every process SIGKILLed) and recovered. */
+  databaseCrashes: number;
+  /** Worker links cut (to PostgreSQL or to Temporal) and healed. */
+  partitions: number;
+  /** Worker hosts cut off for good mid-commit (never healed). */
+  hostsLost: number;
+  /** Refused zombie commits checked to have left no row behind. */
+  zombiesChecked: number;
   /** Activity attempts, and those that were retries. */
   activityAttempts: number;
   retriedAttempts: number;
@@ -113,5 +137,7 @@ export interface Scenario {
   readonly title: string;
   /** The promise it tests, for RELIABILITY.md. */
   readonly promise: string;
+  /** Runs on separate network hosts (a lab of network namespaces; needs root). Default: false. */
+  readonly hosts?: boolean;
   run(ctx: ScenarioContext): Promise<ScenarioResult>;
 }

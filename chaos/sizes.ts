@@ -12,6 +12,11 @@ export const FULL_SIZE: ChaosSize = {
   databaseRestarts: 3,
   temporalRestarts: 3,
   fencingRounds: 2,
+  networkRecords: 8_000,
+  partitions: 12,
+  zombieRounds: 6,
+  hostDeaths: 3,
+  databaseCrashes: 4,
   syncTimeoutMs: 20 * 60_000,
 };
 
@@ -27,5 +32,10 @@ export const TEST_SIZE: ChaosSize = {
   databaseRestarts: 1,
   temporalRestarts: 1,
   fencingRounds: 1,
+  networkRecords: 1_000,
+  partitions: 2,
+  zombieRounds: 1,
+  hostDeaths: 1,
+  databaseCrashes: 1,
   syncTimeoutMs: 150_000,
 };

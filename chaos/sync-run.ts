@@ -13,7 +13,10 @@ import { SAMPLE_STREAMS } from '../workflows/batch-sync-workflow';
 import { type CheckResult, checkDestination } from './checker';
 import { checkEvents } from './event-checks';
 import { EventLog } from './events';
+import type { ConnectionTimeouts } from '../src/backend/options';
 import { StateMonitor } from './monitor';
+import { checkRefusedCommits, type ReleaseMark, takeReleaseMark } from './zombie-check';
+import { SYNC_WORKFLOW } from './sync-path';
 import type { ScenarioContext, ScenarioFigures, ScenarioResult } from './scenario';
 import { ChaosWorkers, type WorkerSpec } from './workers';
 
@@ -46,6 +49,8 @@ export interface SyncRunOptions {
   readonly poolSize?: number;
   /** Non-retryable StaleCheckpoint failures are expected (fencing); otherwise each is a problem. Default: false. */
   readonly expectStaleCommits?: boolean;
+  /** Timeouts of the workers' state connections. Default: the library's. */
+  readonly timeouts?: ConnectionTimeouts;
 }
 
 /** The workers, monitor and syncs of one scenario. */
@@ -61,6 +66,10 @@ export class SyncRun {
   readonly figures: Partial<ScenarioFigures> = {};
   /** Pool size of each worker's plugin. */
   readonly poolSize: number;
+  /** Moments the harness let held-back commits through (zombie-check.ts). */
+  readonly releases: ReleaseMark[] = [];
+  /** Worker links cut right now (connections then do not count against the pool). */
+  linksCut = 0;
   private readonly started = Date.now();
 
   constructor(
@@ -81,6 +90,8 @@ export class SyncRun {
         workflowBundle: ctx.workflowBundle,
         poolSize: this.poolSize,
         appName: this.appName,
+        timeouts: options.timeouts,
+        network: ctx.network,
       },
       ctx.dir,
       this.events,
@@ -95,6 +106,7 @@ export class SyncRun {
       ),
       connectionIds: options.connections.map((c) => c.connectionId),
       appName: this.appName,
+      countConnections: () => this.linksCut === 0,
     });
   }
 
@@ -124,7 +136,7 @@ export class SyncRun {
 
   /** Starts a sync of a connection under another workflow id: a second run, on purpose. */
   startRival(connection: ChaosConnection, workflowId: string, batchSize?: number) {
-    return this.ctx.client.workflow.start('batchSyncWorkflow', {
+    return this.ctx.client.workflow.start(SYNC_WORKFLOW, {
       taskQueue: this.taskQueue,
       workflowId,
       args: [this.input(connection, batchSize)],
@@ -233,6 +245,19 @@ export class SyncRun {
       expectStaleCommits: this.options.expectStaleCommits ?? false,
     });
     this.problems.push(...found.problems);
+    const zombies = await checkRefusedCommits(
+      this.ctx.databaseUrl,
+      events
+        .filter((e) => e.e === 'fail' && e.error?.type === 'StaleCheckpoint' && e.connectionId)
+        .map((e) => ({
+          worker: e.worker,
+          t: e.t,
+          table: `${tablePrefix(e.connectionId ?? '')}${e.stream}`,
+          checkpoint: e.checkpoint ?? 0,
+        })),
+      this.releases,
+    );
+    this.problems.push(...zombies.problems);
     const sum = (f: (c: CheckResult) => number) => checks.reduce((n, c) => n + f(c), 0);
     const figures: ScenarioFigures = {
       records: this.options.connections.reduce((n, c) => n + c.count * SAMPLE_STREAMS.length, 0),
@@ -246,6 +271,10 @@ export class SyncRun {
       workerCrashes: this.workers.crashes().length,
       databaseRestarts: 0,
       temporalRestarts: 0,
+      databaseCrashes: 0,
+      partitions: 0,
+      hostsLost: 0,
+      zombiesChecked: zombies.checked,
       ...found.figures,
       monitorSamples: monitor.samples,
       backwardsMoves: monitor.backwards.length,
@@ -271,6 +300,11 @@ export class SyncRun {
       monitor,
       notes: [...this.notes],
     };
+  }
+
+  /** Notes the moment before a worker's held-back commits are let through (see zombie-check.ts). */
+  async markRelease(worker: string): Promise<void> {
+    this.releases.push(await takeReleaseMark(this.ctx.databaseUrl, worker));
   }
 
   /** Appends a kill by the harness to `kills.jsonl` in the scenario's folder (evidence). */

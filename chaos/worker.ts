@@ -7,6 +7,7 @@
  * activity-timeouts.ts) and a short sticky-queue timeout. The harness runs it as a separate
  * process and kills it.
  */
+import type { ConnectionTimeouts } from '../src/backend/options';
 import { appSettingsFromEnv } from '../src/config/app';
 import { runMain } from '../src/app/main';
 import { startWorker } from '../src/app/run-worker';
@@ -19,6 +20,7 @@ runMain(async () => {
   const running = await startWorker(appSettingsFromEnv(), {
     logLevel: 'INFO',
     poolSize: Number(process.env.CHAOS_POOL_SIZE ?? 10),
+    timeouts: JSON.parse(process.env.CHAOS_DB_TIMEOUTS ?? '{}') as ConnectionTimeouts,
     workerOptions: {
       workflowBundle: { codePath: bundle },
       interceptors: { activity: [faultInterceptor(faults)] },

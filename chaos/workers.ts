@@ -8,7 +8,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import type { ConnectionTimeouts } from '../src/backend/options';
 import type { EventLog } from './events';
+import type { ChaosNetwork, WorkerEndpoints } from './hosts/network';
 import type { SeededRandom } from './random';
 import type { WorkerFaults } from './worker-faults';
 
@@ -43,6 +45,14 @@ export interface WorkerEnvironment {
   readonly poolSize: number;
   /** Prefix of the workers' `application_name` in pg_stat_activity. */
   readonly appName: string;
+  /** Timeouts of each worker's state plugin connections. Default: the library's. */
+  readonly timeouts?: ConnectionTimeouts;
+  /**
+   * The lab when the workers run on hosts of their own: each worker gets a host whose only links
+   * are its proxies to PostgreSQL and Temporal (`databaseUrl` names the database to reach).
+   * Default: none (workers run on this host and use `databaseUrl` and `temporalAddress`).
+   */
+  readonly network?: ChaosNetwork;
 }
 
 /** How a worker process ended. */
@@ -70,6 +80,7 @@ export class ChaosWorkers {
   starts = 0;
   private readonly running = new Map<string, Running>();
   private readonly logs = new Map<string, WriteStream>();
+  private readonly hosts = new Map<string, WorkerEndpoints>();
   private stopping = false;
 
   constructor(
@@ -83,6 +94,9 @@ export class ChaosWorkers {
 
   /** Starts every worker and waits until each polls its task queue; throws if one cannot start. */
   async start(): Promise<void> {
+    if (this.env.network)
+      for (const spec of this.specs)
+        this.hosts.set(spec.name, await this.env.network.addWorker(spec.name));
     await Promise.all(this.specs.map((spec) => this.spawn(spec).ready));
     for (const spec of this.specs) {
       if (!this.running.get(spec.name)?.isReady)
@@ -148,6 +162,8 @@ export class ChaosWorkers {
       }),
     );
     for (const stream of this.logs.values()) stream.end();
+    for (const name of this.hosts.keys()) await this.env.network?.removeWorker(name);
+    this.hosts.clear();
   }
 
   private spawn(spec: WorkerSpec): Running {
@@ -157,23 +173,31 @@ export class ChaosWorkers {
       killAfterCommit: spec.killAfterCommit ?? [],
       stallBeforeCommit: spec.stallBeforeCommit ?? [],
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'chaos', 'worker.ts')], {
+    const host = this.hosts.get(spec.name);
+    const database = decodeURIComponent(new URL(this.env.databaseUrl).pathname.slice(1));
+    const args = ['--import', 'tsx', join(ROOT, 'chaos', 'worker.ts')];
+    const options = {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         TMPDIR: process.env.TMPDIR,
-        DATABASE_URL: this.env.databaseUrl,
-        TEMPORAL_ADDRESS: this.env.temporalAddress,
+        DATABASE_URL: host ? host.databaseUrl(database) : this.env.databaseUrl,
+        TEMPORAL_ADDRESS: host ? host.temporalAddress : this.env.temporalAddress,
         SYNC_TASK_QUEUE: this.env.taskQueue,
         CHAOS_WORKFLOW_BUNDLE: this.env.workflowBundle,
         CHAOS_POOL_SIZE: String(this.env.poolSize),
         CHAOS_FAULTS: JSON.stringify(faults),
         // node-postgres names its connections after this, so pg_stat_activity shows each worker's.
         PGAPPNAME: `${this.env.appName}-${spec.name}`,
+        CHAOS_DB_TIMEOUTS: JSON.stringify(this.env.timeouts ?? {}),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+      stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
+    };
+    const child =
+      host && this.env.network
+        ? this.env.network.spawn(spec.name, process.execPath, args, options)
+        : spawn(process.execPath, args, options);
     this.starts++;
     live.add(child);
     child.once('exit', () => live.delete(child));

@@ -34,7 +34,7 @@ export type CutKind = 'blackhole' | 'hold' | 'answers' | 'reset';
 export interface SlowLink {
   readonly latencyMs: number;
   readonly jitterMs: number;
-  /** KB/s each way. */
+  /** KB/s each way; 0 for no limit. */
   readonly rateKBps: number;
   /** Share (0..1) of connections that are reset after some data (`limit_data`). Default: 0. */
   readonly dropShare?: number;
@@ -236,12 +236,13 @@ function network(
           stream,
           attributes: { latency: slow.latencyMs, jitter: slow.jitterMs },
         });
-        await api.addToxic(name, {
-          name: `slow-bandwidth-${stream}`,
-          type: 'bandwidth',
-          stream,
-          attributes: { rate: slow.rateKBps },
-        });
+        if (slow.rateKBps > 0)
+          await api.addToxic(name, {
+            name: `slow-bandwidth-${stream}`,
+            type: 'bandwidth',
+            stream,
+            attributes: { rate: slow.rateKBps },
+          });
       }
       if (slow.dropShare)
         await api.addToxic(name, {

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { connectionsByWorker } from '../connection-check';
 import { outageScenario } from './outages';
 
 const title = 'PostgreSQL stopped and started again mid-sync (fast and immediate shutdowns)';
@@ -47,18 +47,3 @@ export const databaseRestart = outageScenario({
     });
   },
 });
-
-async function connectionsByWorker(url: string, appName: string): Promise<Record<string, number>> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ app: string; n: string }>(
-      `select application_name as app, count(*)::text as n from pg_stat_activity
-        where starts_with(application_name, $1) group by 1 order by 1`,
-      [appName],
-    );
-    return Object.fromEntries(rows.map((r) => [r.app, Number(r.n)]));
-  } finally {
-    await client.end();
-  }
-}

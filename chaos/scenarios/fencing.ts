@@ -145,6 +145,7 @@ async function zombieRound(
     Date.now() < deadline
   )
     await sleep(20);
+  await run.markRelease(stalled.worker);
   writeFileSync(stall.releaseFile, '');
   const refused = await waitForEvent(
     run,

@@ -1,8 +1,10 @@
 /** The scenarios of `npm run chaos`, in the order they run. */
 import type { Scenario } from '../scenario';
 import { databaseRestart } from './database-restart';
+import { dbPartition } from './db-partition';
 import { fencing } from './fencing';
 import { severalWorkers } from './several-workers';
+import { temporalPartition } from './temporal-partition';
 import { temporalRestart } from './temporal-restart';
 import { workerKills } from './worker-kills';
 
@@ -12,6 +14,16 @@ export const SCENARIOS: readonly Scenario[] = [
   databaseRestart,
   temporalRestart,
   fencing,
+  dbPartition,
+  temporalPartition,
 ];
 
-export { databaseRestart, fencing, severalWorkers, temporalRestart, workerKills };
+export {
+  databaseRestart,
+  dbPartition,
+  fencing,
+  severalWorkers,
+  temporalPartition,
+  temporalRestart,
+  workerKills,
+};

@@ -9,9 +9,12 @@ import {
   DEFAULT_STATEMENT_TIMEOUT_MS,
 } from './options';
 
-/** The part of node-postgres's client that the read timeout watches. */
+/**
+ * The part of node-postgres's client that the read timeout watches (its public `activeQuery`
+ * getter is deprecated and warns; `_getActiveQuery` is what the client itself calls).
+ */
 interface PgClient {
-  readonly activeQuery?: unknown;
+  _getActiveQuery?(): unknown;
   readonly connection?: { readonly stream?: Socket };
 }
 
@@ -62,7 +65,7 @@ export function connectionSettings(timeouts: ConnectionTimeouts | undefined): {
         // fails, knex discards the connection, the pool opens a new one).
         socket.setTimeout(readMs);
         socket.on('timeout', () => {
-          if (client.activeQuery)
+          if (client._getActiveQuery?.())
             socket.destroy(
               new Error(`PostgreSQL sent nothing for ${readMs} ms: connection dropped`),
             );
