@@ -26,6 +26,12 @@ runMain(async () => {
       interceptors: { activity: [faultInterceptor(faults)] },
       // A workflow task meant for a killed worker's sticky queue moves on after 1 s, not 10 s.
       stickyQueueScheduleToStartTimeout: '1 second',
+      ...(process.env.CHAOS_POLLS
+        ? {
+            maxConcurrentActivityTaskPolls: Number(process.env.CHAOS_POLLS),
+            maxConcurrentWorkflowTaskPolls: Number(process.env.CHAOS_POLLS),
+          }
+        : {}),
     },
   });
   // Ready once it polls: the plugin opens and migrates its database first.

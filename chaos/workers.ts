@@ -33,6 +33,11 @@ export interface WorkerSpec {
   readonly killAfterCommit?: readonly string[];
   /** Commits that stall until released (see worker-faults.ts). Default: none. */
   readonly stallBeforeCommit?: WorkerFaults['stallBeforeCommit'];
+  /**
+   * Long polls it keeps open per task kind (activity, workflow; at least 2). Each open poll of a
+   * host that died can be handed a task that is then lost until its timeout. Default: the SDK's (10).
+   */
+  readonly polls?: number;
 }
 
 /** Where the workers connect, and how. */
@@ -81,6 +86,8 @@ export class ChaosWorkers {
   private readonly running = new Map<string, Running>();
   private readonly logs = new Map<string, WriteStream>();
   private readonly hosts = new Map<string, WorkerEndpoints>();
+  /** Workers whose host is gone for good: never restarted. */
+  private readonly retired = new Set<string>();
   private stopping = false;
 
   constructor(
@@ -148,6 +155,16 @@ export class ChaosWorkers {
     return true;
   }
 
+  /**
+   * SIGKILLs a worker for good (its host died): it is not restarted and its exit is not a crash.
+   * Works on a stopped (SIGSTOP) process too.
+   */
+  async retire(name: string): Promise<void> {
+    this.retired.add(name);
+    const running = this.running.get(name);
+    if (running) await this.kill(name, running.child.pid ?? -1);
+  }
+
   /** Stops every worker: SIGTERM (graceful), then SIGKILL after `graceMs`; no more restarts. */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
@@ -191,6 +208,7 @@ export class ChaosWorkers {
         // node-postgres names its connections after this, so pg_stat_activity shows each worker's.
         PGAPPNAME: `${this.env.appName}-${spec.name}`,
         CHAOS_DB_TIMEOUTS: JSON.stringify(this.env.timeouts ?? {}),
+        CHAOS_POLLS: spec.polls === undefined ? '' : String(spec.polls),
       },
       stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
     };
@@ -238,7 +256,7 @@ export class ChaosWorkers {
       this.exits.push({ worker: running.spec.name, pid, by, code, signal, t: Date.now() });
     if (by === 'crash' && !this.stopping)
       this.log(`worker ${running.spec.name} (pid ${pid}) CRASHED: code ${code}, signal ${signal}`);
-    if (this.stopping) return;
+    if (this.stopping || this.retired.has(running.spec.name)) return;
     setTimeout(
       () => {
         if (!this.stopping) this.spawn(running.spec);

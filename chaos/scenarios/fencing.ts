@@ -138,13 +138,15 @@ async function zombieRound(
   }
   await older.terminate('chaos: this run is presumed dead; a new run takes over');
   const newer = await run.startSync(connection);
-  // Wake the zombie as soon as the newer run has claimed the connection.
+  // Wake the zombie once the newer run has claimed the connection and committed past the stalled
+  // batch: whatever rows of that batch exist then are the newer run's, so a row of it written
+  // after the release would be the zombie's (zombie-check.ts).
   const deadline = Date.now() + ZOMBIE_TIMEOUT_MS;
-  while (
-    run.monitor.epoch(connection.connectionId) <= (stalled.epoch ?? 0) &&
-    Date.now() < deadline
-  )
-    await sleep(20);
+  const passed = () =>
+    run.monitor.epoch(connection.connectionId) > (stalled.epoch ?? 0) &&
+    run.monitor.checkpoint(connection.connectionId, stalled.stream ?? '') >
+      (stalled.checkpoint ?? 0);
+  while (!passed() && Date.now() < deadline) await sleep(20);
   await run.markRelease(stalled.worker);
   writeFileSync(stall.releaseFile, '');
   const refused = await waitForEvent(

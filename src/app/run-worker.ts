@@ -31,7 +31,11 @@ export interface StartWorkerOptions {
    */
   readonly workerOptions?: Pick<
     WorkerOptions,
-    'interceptors' | 'workflowBundle' | 'stickyQueueScheduleToStartTimeout'
+    | 'interceptors'
+    | 'workflowBundle'
+    | 'stickyQueueScheduleToStartTimeout'
+    | 'maxConcurrentActivityTaskPolls'
+    | 'maxConcurrentWorkflowTaskPolls'
   >;
 }
 
