@@ -36,7 +36,7 @@ export interface SlowLink {
   readonly jitterMs: number;
   /** KB/s each way; 0 for no limit. */
   readonly rateKBps: number;
-  /** Share (0..1) of connections that are reset after some data (`limit_data`). Default: 0. */
+  /** Share (0..1) of connections closed after 128 KB sent by the client (`limit_data`). Default: 0. */
   readonly dropShare?: number;
 }
 
@@ -248,10 +248,10 @@ function network(
         await api.addToxic(name, {
           name: 'slow-drop',
           type: 'limit_data',
-          stream: 'downstream',
+          stream: 'upstream',
           toxicity: slow.dropShare,
-          // A dropped connection: closed after some data, mid-answer.
-          attributes: { bytes: 64 * 1024 },
+          // A dropped connection: closed after some data, in the middle of a request.
+          attributes: { bytes: 128 * 1024 },
         });
     },
     async unslow(worker, link) {
