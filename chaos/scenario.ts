@@ -24,6 +24,10 @@ export interface ChaosSize {
   readonly maxKillDelayMs: number;
   /** Kills of the two killable workers in several-workers, those after a commit included. */
   readonly severalWorkersKills: number;
+  /** Records per stream of the several-workers sync. */
+  readonly severalWorkersRecords: number;
+  /** Share of the harness's kills aimed at a commit in flight (the others land anywhere). */
+  readonly aimedShare: number;
   readonly databaseRestarts: number;
   readonly temporalRestarts: number;
   /** Rounds of each fencing race (a second workflow id; a zombie of an older run). */
@@ -137,6 +141,8 @@ export interface Scenario {
   readonly title: string;
   /** The promise it tests, for RELIABILITY.md. */
   readonly promise: string;
+  /** Its faults in one sentence, for RELIABILITY.md's table. */
+  readonly faults: string;
   /** Runs on separate network hosts (a lab of network namespaces; needs root). Default: false. */
   readonly hosts?: boolean;
   run(ctx: ScenarioContext): Promise<ScenarioResult>;

@@ -20,6 +20,8 @@ export const databaseCrash: Scenario = {
   hosts: true,
   promise:
     'A crash of the database host mid-commit (every PostgreSQL process killed at once, the server recovering from its WAL) loses no commit a worker was told about and writes none twice: the sync completes exactly.',
+  faults:
+    'separate hosts; the PostgreSQL host (durable) cut off and every process on it SIGKILLed at once while a commit is in flight, then started again: crash recovery from the WAL; two workers',
   async run(ctx: ScenarioContext): Promise<ScenarioResult> {
     const { size } = ctx;
     const network = ctx.network;

@@ -9,6 +9,8 @@ export const databaseRestart = outageScenario({
   title,
   promise:
     'A database restart only delays the sync: the activities that fail on it are retried, the sync completes exactly, the worker neither crashes nor leaks connections.',
+  faults:
+    'PostgreSQL stopped (fast, then immediate shutdown: a crash) and started again on its data folder and port, mid-sync; two workers',
   randomLabel: 'outages',
   planned: (size) => size.databaseRestarts,
   noun: 'database restarts',

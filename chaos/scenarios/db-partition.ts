@@ -25,6 +25,8 @@ export const dbPartition: Scenario = {
   hosts: true,
   promise:
     "A worker cut off from PostgreSQL, at any moment and for longer than the driver's timeouts, only delays the sync: a commit whose answer was lost is found already committed by its retry, and once the link heals no connection is left open beyond the pool.",
+  faults:
+    "separate hosts; a worker's link to PostgreSQL cut (in turn: answers lost, held then delivered, black-holed, reset) at planned points, two thirds of them the moment a commit is in flight, for 0.5–2× the driver's read timeout, then healed; two workers",
   async run(ctx: ScenarioContext): Promise<ScenarioResult> {
     const { size } = ctx;
     const connection: ChaosConnection = {

@@ -25,6 +25,8 @@ export const fencing: Scenario = {
   title,
   promise:
     "Two runs of one connection cannot both commit: the older run's commit fails with a non-retryable StaleCheckpoint, so state never moves backwards and no record is written over by a stale run.",
+  faults:
+    'two runs of one connection at once: a second workflow id started on purpose while the first runs (with another batch size), and a zombie: a commit that stalls before its transaction while its run is terminated and a new run takes over (and commits past it), then wakes',
   async run(ctx: ScenarioContext): Promise<ScenarioResult> {
     const { size } = ctx;
     const random = ctx.random.fork('fencing');

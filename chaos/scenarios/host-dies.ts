@@ -47,6 +47,8 @@ export const hostDies: Scenario = {
   title,
   hosts: true,
   promise: `A worker host that dies in the middle of a commit transaction (never to come back) delays its batch by a bounded time: the server's idle-in-transaction timeout ends the dead session and frees its locks, another worker commits the batch, and the sync completes exactly.`,
+  faults:
+    'separate hosts; a worker frozen (SIGSTOP) and its host taken off the network mid-commit, for good, after its transaction took its row locks; one worker more than deaths',
   async run(ctx: ScenarioContext): Promise<ScenarioResult> {
     const { size } = ctx;
     const connection: ChaosConnection = { connectionId: 'host-dies', count: size.networkRecords };

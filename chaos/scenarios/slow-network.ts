@@ -22,6 +22,8 @@ export const slowNetwork: Scenario = {
   hosts: true,
   promise:
     'Slow, jittery, narrow links that drop connections, on every worker for a whole sync, cost time only: the sync completes exactly.',
+  faults:
+    'separate hosts; every link of three workers slow for the whole sync: 25–150 ms each way with jitter, 512 KB/s (database) and 256 KB/s (Temporal), a third of database connections cut after 128 KB',
   async run(ctx: ScenarioContext): Promise<ScenarioResult> {
     const connection: ChaosConnection = {
       connectionId: 'slow-network',

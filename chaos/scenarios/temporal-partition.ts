@@ -33,6 +33,8 @@ export const temporalPartition: Scenario = {
   hosts: true,
   promise:
     "A worker cut off from Temporal keeps running its commit while Temporal gives the batch to another worker: when the cut-off worker's commit lands late it is refused, leaves no row behind, and the sync completes exactly.",
+  faults:
+    "separate hosts; a worker's link to Temporal black-holed and its link to PostgreSQL held while a commit is in flight, until another worker has committed past that batch; then the held commit lands; two workers",
   async run(ctx: ScenarioContext): Promise<ScenarioResult> {
     const { size } = ctx;
     const connection: ChaosConnection = {
