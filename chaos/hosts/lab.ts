@@ -7,7 +7,15 @@
  * SIGINT/SIGTERM/SIGHUP, and, after a harness that was SIGKILLed, at the next lab's creation.
  */
 import { spawn, type SpawnOptions } from 'node:child_process';
-import { addressesIn, destroyNamespaceSync, ip, listNamespaces, pidsIn, rootRoutes } from './netns';
+import {
+  addressesIn,
+  canCreateNamespaces,
+  destroyNamespaceSync,
+  ip,
+  listNamespaces,
+  pidsIn,
+  rootRoutes,
+} from './netns';
 
 /** The private range the labs take their /24 from (10.213.0.0/16). */
 export const LAB_RANGE = '10.213';
@@ -54,6 +62,10 @@ export class NetworkLab {
 
   /** Creates the hub and its bridge, after removing what labs of dead processes left behind. */
   static async create(): Promise<NetworkLab> {
+    if (!canCreateNamespaces())
+      throw new Error(
+        'The network lab needs root and iproute2 (`ip netns`): run the network scenarios as root.',
+      );
     removeLeftovers();
     installExitCleanup();
     const subnet = pickSubnet();
