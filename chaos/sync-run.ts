@@ -5,20 +5,27 @@
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import { startSyncWorkflow } from '../src/client/sync-workflows';
 import type { BatchSyncInput } from '../workflows/batch-sync-workflow';
 import { SAMPLE_STREAMS } from '../workflows/batch-sync-workflow';
-import { type CheckResult, checkDestination } from './checker';
+import { type CheckResult, checkConnections } from './checker';
 import { checkEvents } from './event-checks';
 import { EventLog } from './events';
 import type { ConnectionTimeouts } from '../src/backend/options';
 import { StateMonitor } from './monitor';
-import { checkRefusedCommits, type ReleaseMark, takeReleaseMark } from './zombie-check';
+import { type SyncOutcome, waitForWorkflow } from './sync-outcome';
+import {
+  checkRefusedCommits,
+  refusedCommits,
+  type ReleaseMark,
+  takeReleaseMark,
+} from './zombie-check';
 import { SYNC_WORKFLOW } from './sync-path';
 import type { ScenarioContext, ScenarioFigures, ScenarioResult } from './scenario';
 import { ChaosWorkers, type WorkerSpec } from './workers';
+
+export type { SyncOutcome } from './sync-outcome';
 
 /** The source name of every chaos sync. */
 export const SOURCE_NAME = 'chaos-source';
@@ -28,17 +35,6 @@ export interface ChaosConnection {
   readonly connectionId: string;
   /** Records per stream. */
   readonly count: number;
-}
-
-/** How a workflow ended, as the harness saw it. */
-export interface SyncOutcome {
-  readonly workflowId: string;
-  /** Temporal's close status (`COMPLETED`, `FAILED`, …), or `STILL_RUNNING` past the timeout. */
-  readonly status: string;
-  /** For a failed workflow: the type of the activity failure that failed it, and whether it was non-retryable. */
-  readonly failureType?: string;
-  readonly nonRetryable?: boolean;
-  readonly failureMessage?: string;
 }
 
 /** Options of {@link SyncRun}. */
@@ -143,51 +139,16 @@ export class SyncRun {
     });
   }
 
-  /** True once the workflow has closed (its last run, after any continue-as-new). */
-  async isClosed(workflowId: string): Promise<boolean> {
-    try {
-      const { status } = await this.ctx.client.workflow.getHandle(workflowId).describe();
-      return status.name !== 'RUNNING' && status.name !== 'CONTINUED_AS_NEW';
-    } catch {
-      return false; // the server may be down: ask again later
-    }
-  }
-
   /**
-   * Waits until the workflow closes (through server restarts: errors are asked again) or the
-   * scenario's timeout passes, and says how it ended.
+   * Waits until the workflow closes (through server restarts) or the scenario's timeout passes
+   * (then terminates it and records a problem), and says how it ended.
    */
   async waitForSync(workflowId: string): Promise<SyncOutcome> {
     const deadline = this.started + this.ctx.size.syncTimeoutMs;
-    while (!(await this.isClosed(workflowId))) {
-      if (Date.now() > deadline) {
-        this.problems.push(`${workflowId} did not finish within ${this.ctx.size.syncTimeoutMs} ms`);
-        await this.ctx.client.workflow
-          .getHandle(workflowId)
-          .terminate('chaos: the scenario timed out')
-          .catch(() => undefined);
-        return { workflowId, status: 'STILL_RUNNING' };
-      }
-      await sleep(250);
-    }
-    try {
-      await this.ctx.client.workflow.getHandle(workflowId).result();
-      return { workflowId, status: 'COMPLETED' };
-    } catch (error) {
-      const { status } = await this.ctx.client.workflow.getHandle(workflowId).describe();
-      const cause = error instanceof WorkflowFailedError ? error.cause : undefined;
-      const failure = cause instanceof ActivityFailure ? cause.cause : cause;
-      return {
-        workflowId,
-        status: status.name,
-        failureType:
-          failure instanceof ApplicationFailure ? (failure.type ?? undefined) : undefined,
-        nonRetryable:
-          failure instanceof ApplicationFailure ? failure.nonRetryable === true : undefined,
-        failureMessage:
-          failure?.message ?? (error instanceof Error ? error.message : String(error)),
-      };
-    }
+    const outcome = await waitForWorkflow(this.ctx.client, workflowId, deadline);
+    if (outcome.status === 'STILL_RUNNING')
+      this.problems.push(`${workflowId} did not finish within ${this.ctx.size.syncTimeoutMs} ms`);
+    return outcome;
   }
 
   /** Waits until the watched connections committed at least `batches` batches, or `stop()` is true. */
@@ -210,29 +171,16 @@ export class SyncRun {
    */
   async finish(title: string, beforeStop?: () => Promise<void>): Promise<ScenarioResult> {
     const monitor = await this.monitor.stop();
-    const checks: CheckResult[] = [];
-    for (const connection of this.options.connections) {
-      const check = await checkDestination({
-        url: this.ctx.databaseUrl,
-        connectionId: connection.connectionId,
-        sourceName: SOURCE_NAME,
-        tablePrefix: tablePrefix(connection.connectionId),
-        seed: this.ctx.seed,
-        count: connection.count,
-      }).catch((error: unknown): CheckResult => {
-        const problem = `could not check ${connection.connectionId}: ${String(error)}`;
-        return {
-          recordsChecked: 0,
-          lost: connection.count * 3,
-          duplicated: 0,
-          mismatched: 0,
-          streams: [],
-          problems: [problem],
-        };
-      });
-      checks.push(check);
-      this.problems.push(...check.problems.map((p) => `${connection.connectionId}: ${p}`));
-    }
+    const checks = await checkConnections(
+      this.ctx.databaseUrl,
+      SOURCE_NAME,
+      this.ctx.seed,
+      this.options.connections.map((c) => ({ ...c, tablePrefix: tablePrefix(c.connectionId) })),
+    );
+    for (const [i, check] of checks.entries())
+      this.problems.push(
+        ...check.problems.map((p) => `${this.options.connections[i]?.connectionId}: ${p}`),
+      );
     await beforeStop?.();
     await this.workers.stop();
     const events = this.events.activities();
@@ -247,14 +195,7 @@ export class SyncRun {
     this.problems.push(...found.problems);
     const zombies = await checkRefusedCommits(
       this.ctx.databaseUrl,
-      events
-        .filter((e) => e.e === 'fail' && e.error?.type === 'StaleCheckpoint' && e.connectionId)
-        .map((e) => ({
-          worker: e.worker,
-          t: e.t,
-          table: `${tablePrefix(e.connectionId ?? '')}${e.stream}`,
-          checkpoint: e.checkpoint ?? 0,
-        })),
+      refusedCommits(events, tablePrefix),
       this.releases,
     );
     this.problems.push(...zombies.problems);

@@ -7,6 +7,7 @@
  * checkpoint up to N written by a transaction at or after that id.
  */
 import { Client } from 'pg';
+import type { ActivityEvent } from './events';
 
 /** A moment the harness let a worker's held-back commits through. */
 export interface ReleaseMark {
@@ -22,6 +23,21 @@ export interface RefusedCommit {
   readonly t: number;
   readonly table: string;
   readonly checkpoint: number;
+}
+
+/** The commits refused as stale among a scenario's events; `prefixOf` names a connection's tables. */
+export function refusedCommits(
+  events: readonly ActivityEvent[],
+  prefixOf: (connectionId: string) => string,
+): RefusedCommit[] {
+  return events
+    .filter((e) => e.e === 'fail' && e.error?.type === 'StaleCheckpoint' && e.connectionId)
+    .map((e) => ({
+      worker: e.worker,
+      t: e.t,
+      table: `${prefixOf(e.connectionId ?? '')}${e.stream}`,
+      checkpoint: e.checkpoint ?? 0,
+    }));
 }
 
 /** Takes a transaction id now (the next writer gets a larger one). */
