@@ -110,8 +110,11 @@ async function zombieRound(
   done: () => boolean,
 ): Promise<string> {
   const network = faults.network;
-  // 40 ms each way: a commit's few round trips take long enough to be caught after its BEGIN.
-  await network.slow(worker, 'postgres', { latencyMs: 40, jitterMs: 0, rateKBps: 0 });
+  // 150 ms each way: the commit's BEGIN and first statements take long enough that the hold,
+  // made as soon as the harness sees the commit start, lands before its row lock (even when the
+  // harness is slow to react on a loaded machine); caught after the lock, the held commit
+  // lands first and the other worker's retry finds it committed (counted, not refused).
+  await network.slow(worker, 'postgres', { latencyMs: 150, jitterMs: 0, rateKBps: 0 });
   try {
     if (!(await workerInCommit(run, worker, 15_000, done))) return 'no commit to hold';
     await faults.cut(worker, 'postgres', 'hold');
