@@ -5,7 +5,7 @@ import type { Scenario, ScenarioContext, ScenarioResult } from '../scenario';
 import { COMMIT_ACTIVITY } from '../sync-path';
 import { type ChaosConnection, sleep, SyncRun } from '../sync-run';
 import { batchesPerStream, pickProgressPoints } from './batches';
-import { NETWORK_TIMEOUTS, workerInCommit } from './network-workers';
+import { NETWORK_TIMEOUTS } from './network-workers';
 
 const title =
   'a worker host cut off for good in the middle of a commit transaction (frozen, its link down, never back)';
@@ -69,6 +69,7 @@ export const hostDies: Scenario = {
     const recoveries: number[] = [];
     const lockReleases: number[] = [];
     const bounds: number[] = [];
+    const dead = new Set<string>();
     try {
       await run.begin();
       const faults = new LinkFaults(ctx, run, 20_000);
@@ -76,18 +77,22 @@ export const hostDies: Scenario = {
       let closed = false;
       const dying = (async () => {
         for (const [i, point] of points.entries()) {
-          const worker = workers[i] as string;
           await run.untilBatches(point, () => closed);
           if (closed) return;
-          await faults.network.slow(worker, 'postgres', {
-            latencyMs: 40,
-            jitterMs: 0,
-            rateKBps: 0,
-          });
-          if (!(await workerInCommit(run, worker, 20_000, () => closed))) {
-            run.notes.push(`${worker} never had a commit in flight: it was not killed`);
+          // Any worker still alive but the last one: the first with a commit in flight dies.
+          const mortal = workers.slice(0, -1).filter((w) => !dead.has(w));
+          for (const w of mortal)
+            await faults.network.slow(w, 'postgres', { latencyMs: 40, jitterMs: 0, rateKBps: 0 });
+          const worker = await anyInCommit(run, mortal, 30_000, () => closed);
+          // The dying one stays slow: its transaction is caught after its row lock.
+          for (const w of mortal) if (w !== worker) await faults.network.unslow(w, 'postgres');
+          if (!worker) {
+            run.notes.push(
+              `no worker had a commit in flight for 30 s: death ${i + 1} did not happen`,
+            );
             continue;
           }
+          dead.add(worker);
           await sleep(random.int(120, 400)); // past BEGIN and the checkpoint's row lock
           const pid = run.workers.pid(worker) ?? 0;
           process.kill(pid, 'SIGSTOP');
@@ -127,7 +132,7 @@ export const hostDies: Scenario = {
       closed = true;
       await dying;
       run.expectCompleted(outcome);
-      for (const worker of workers.slice(0, recoveries.length)) await run.workers.retire(worker);
+      for (const worker of dead) await run.workers.retire(worker);
       run.figures.hostsLost = recoveries.length;
       if (recoveries.length < points.length)
         run.problems.push(
@@ -164,4 +169,22 @@ async function locksReleased(url: string, appName: string, since: number): Promi
   } finally {
     await client.end();
   }
+}
+
+/** The first of `workers` seen with a commit in flight, waited for up to `withinMs`. */
+async function anyInCommit(
+  run: SyncRun,
+  workers: readonly string[],
+  withinMs: number,
+  done: () => boolean,
+): Promise<string | undefined> {
+  const until = Date.now() + withinMs;
+  while (Date.now() < until && !done()) {
+    const found = workers.find((w) =>
+      run.events.inFlight(run.workers.pid(w) ?? 0).includes(COMMIT_ACTIVITY),
+    );
+    if (found) return found;
+    await sleep(2);
+  }
+  return undefined;
 }
