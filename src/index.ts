@@ -23,8 +23,16 @@ export type { WriteOptions } from './backend/sql-state-writer';
 export { StateProvider, StaticInputState } from './backend/state-provider';
 export type { StreamRef } from './backend/state-provider';
 export { JoinedStateProvider } from './backend/joined-state-provider';
-export { DEFAULT_SCHEMA } from './backend/options';
+export {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  DEFAULT_KEEPALIVE_MS,
+  DEFAULT_READ_TIMEOUT_MS,
+  DEFAULT_SCHEMA,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+} from './backend/options';
 export type {
+  ConnectionTimeouts,
   ConnectOptions,
   SqlStateBackendOptions,
   StateProviderOptions,

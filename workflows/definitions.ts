@@ -67,3 +67,16 @@ export interface ResetStreamResult {
 export const resetStreamUpdate = defineUpdate<ResetStreamResult, [ResetStreamRequest]>(
   RESET_STREAM_UPDATE_NAME,
 );
+
+/**
+ * Activity error types that no retry can fix: the `type` of every non-retryable failure of the
+ * state activities (see src/errors.ts), for a retry policy's `nonRetryableErrorTypes`.
+ */
+export const NON_RETRYABLE_ERROR_TYPES = [
+  'InvalidStateMessage',
+  'InvalidInput',
+  'StaleCheckpoint',
+  'StateNotFound',
+  'PayloadTooLarge',
+  'UnsafeInteger',
+];

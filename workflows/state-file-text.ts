@@ -6,7 +6,7 @@
 import type { AirbyteStateMessage } from '../src/protocol/types';
 
 /**
- * Messages by stream name, then namespace: the order `readSyncProgress` (src/sync/read-progress.ts)
+ * Messages by stream name, then namespace: the order `readSyncProgress` (src/client/read-progress.ts)
  * uses, so that the query's answer and the one rebuilt from the database compare equal.
  */
 export function sortMessages(messages: AirbyteStateMessage[]): AirbyteStateMessage[] {
