@@ -219,7 +219,7 @@ export class SqlStateBackend {
    * stream, when that version is a clear, or when several were written in that millisecond.
    * Returns the new version.
    */
-  async rollbackState(
+  async restoreStateVersion(
     sourceName: string,
     options: RollbackStateOptions,
   ): Promise<StateHistoryEntry> {
@@ -254,7 +254,7 @@ export class SqlStateBackend {
    * deletion as a version without state, so a clear can be rolled back. It never writes empty
    * state. A named stream without state throws `StateNotFoundError`. Returns what it removed.
    */
-  async clearState(
+  async clearStateRows(
     sourceName: string,
     options: ClearStateOptions = {},
   ): Promise<ClearedStreamState[]> {
@@ -332,7 +332,7 @@ export class SqlStateBackend {
       ),
     );
     if (stored.length === 0) return [];
-    return this.clearState(owner.sourceName, {
+    return this.clearStateRows(owner.sourceName, {
       destinationName: owner.destinationName,
       tablePrefix: owner.tablePrefix,
       streams: stored,

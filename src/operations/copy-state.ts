@@ -86,7 +86,7 @@ async function transfer(
       const written = await newestVersions(em, backend, to, messages);
       let removed: ClearedStreamState[] = [];
       if (operation === 'move') {
-        removed = await backend.clearState(from.sourceName, {
+        removed = await backend.clearStateRows(from.sourceName, {
           destinationName: from.destinationName,
           tablePrefix: from.tablePrefix,
           streams: messages.map((m) => ({ name: rowName(m), namespace: rowNamespace(m) })),
