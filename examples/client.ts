@@ -18,7 +18,7 @@ import {
 import { CliError, EXIT } from '../src/cli/errors';
 import { connectClient } from '../src/client/temporal-settings';
 import type { BatchSyncInput } from '../workflows/batch-sync-workflow';
-import { SAMPLE_STREAMS } from '../workflows/examples/records-through-workflow';
+import { SAMPLE_STREAM_NAMES } from './sample-source/streams';
 
 const SYNC: EntrySpec = {
   command: 'npm run sync',
@@ -63,7 +63,7 @@ runMain(async () => {
       connectionId,
       source: {
         name: 'sample-source',
-        streams: [...SAMPLE_STREAMS],
+        streams: [...SAMPLE_STREAM_NAMES],
         config: { count: records, ...(failBatch !== undefined ? { failBatch } : {}) },
       },
       destination: tablePrefix !== undefined ? { tablePrefix } : undefined,

@@ -116,7 +116,7 @@ export class CommitWriter {
           replaceOtherSyncs: replace && { table: replace, syncId: this.owner.syncId },
         };
       });
-      const tx = this.tx ?? this.backend.beginCommit();
+      const tx = this.tx ?? this.backend.commits.begin();
       this.tx = undefined;
       const outcome = await tx.commit({
         fence: { connectionId: this.owner.connectionId, epoch: this.owner.epoch },
@@ -175,7 +175,7 @@ export class CommitWriter {
 
   private async flush(): Promise<void> {
     if (this.bufferedRecords === 0) return;
-    this.tx ??= this.backend.beginCommit();
+    this.tx ??= this.backend.commits.begin();
     for (const [table, lines] of this.buffers) {
       const rows = await this.insert(this.tx, table, lines);
       const id = streamKey(table.stream.name, table.stream.namespace);

@@ -1,12 +1,8 @@
 import type { SqlStateBackend } from '../backend/sql-state-backend';
-import { claimConnectionAttempt } from '../backend/sql/claim-connection-attempt';
-import { hasSyncRecords } from '../backend/sql/has-sync-records';
-import { selectCheckpoints } from '../backend/sql/stream-checkpoints';
 import { StaleCheckpointError } from '../errors';
 import { toStateInputFileText } from '../protocol/state-file';
 import type { AirbyteStateMessage } from '../protocol/types';
 import { getStateSnapshot } from '../activity-bodies/state-snapshot';
-import type { CheckpointEntry } from '../activity-bodies/types';
 import { AirbyteConnector } from './airbyte-connector';
 import { type CheckedSyncInput, checkSyncConnectorInput } from './check-sync-input';
 import { CommitWriter, streamKey } from './commit-writer';
@@ -71,18 +67,16 @@ export async function syncConnector(
   });
   context.signal?.throwIfAborted();
   const invocation = context.invocation ?? 1;
-  const epoch = await backend.fork().transactional((em) =>
-    claimConnectionAttempt(em, backend.tables, sync.connectionId, context.runOwner, {
-      invocation,
-      attempt: context.attempt,
-    }),
-  );
+  const epoch = await backend.connections.claimAttempt(sync.connectionId, context.runOwner, {
+    invocation,
+    attempt: context.attempt,
+  });
   if (epoch === undefined)
     throw new StaleCheckpointError(
       sync.connectionId,
       `run "${context.runOwner}" (call ${invocation}, attempt ${context.attempt}) does not own the connection: a newer run, a later call or attempt of this run claimed it, or none called startSync`,
     );
-  await backend.prepareRecordTables(tables);
+  await backend.commits.prepareTables(tables);
   const state = await startingState(backend, sync, tables, syncId);
   const startedFromState = state.map(stateName);
   logger.info(
@@ -186,10 +180,7 @@ async function startingState(
   });
   const fresh = new Set<string>();
   for (const table of tables) {
-    if (
-      table.writeMethod === 'replace' &&
-      !(await hasSyncRecords(backend.fork(), table.qualified, syncId))
-    )
+    if (table.writeMethod === 'replace' && !(await backend.commits.hasSyncRecords(table, syncId)))
       fresh.add(streamKey(table.stream.name, table.stream.namespace));
   }
   return provider.stateMessageArtifacts.filter(
@@ -213,14 +204,7 @@ async function finalCommits(
     destinationName: sync.destinationName,
     tablePrefix: sync.tablePrefix,
   });
-  const rows = await selectCheckpoints(backend.fork(), backend.tables, sync.connectionId);
-  const checkpoints: CheckpointEntry[] = rows.map((row) => ({
-    name: row.stream_name,
-    namespace: row.stream_namespace === '' ? null : row.stream_namespace,
-    checkpoint: Number(row.checkpoint),
-    recordsCommitted: Number(row.records_committed),
-    committedAt: new Date(row.committed_at).toISOString(),
-  }));
+  const checkpoints = await backend.connections.checkpoints(sync.connectionId);
   return { epoch, checkpoints, messages: snapshot.messages };
 }
 

@@ -1,4 +1,5 @@
 import type { PreparedStateMessage } from '../../protocol/validate';
+import type { ClearedStreamState } from '../clear-states';
 import type { StateWriterKey } from '../sql-state-writer';
 import type { AuthorOptions } from '../state-history';
 import type { RecordTable, StreamRecordTable } from './record-table';
@@ -54,6 +55,15 @@ export interface CommitPlan {
     /** Who writes, for the history. Default: the activity, else `library`. */
     readonly author?: AuthorOptions;
   };
+  /**
+   * State to clear (each deletion recorded in the history), e.g. a run's reset of some streams;
+   * streams without state are skipped. Default: none.
+   */
+  readonly clear?: {
+    readonly owner: StateWriterKey;
+    readonly streams: readonly { readonly name: string; readonly namespace: string }[];
+    readonly note?: string;
+  };
 }
 
 /** A stream's checkpoint after a commit. */
@@ -75,6 +85,8 @@ export interface CommitOutcome {
   readonly checkpoints: readonly CommittedCheckpoint[];
   /** Connections a forced write fenced (empty otherwise). */
   readonly fencedConnections: readonly string[];
+  /** What the plan's `clear` removed (empty without one). */
+  readonly cleared: readonly ClearedStreamState[];
 }
 
 /**
