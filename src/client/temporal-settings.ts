@@ -50,7 +50,7 @@ export function temporalSettingsFromEnv(): TemporalSettings {
 export async function connectClient(settings: TemporalSettings): Promise<Client> {
   const { address, tls, apiKey, metadata } = settings.connectionOptions;
   const connection = await Connection.connect({ address, tls, apiKey, metadata }).catch(
-    (error: unknown) => Promise.reject(namedConnectError(error, address)),
+    (error: unknown) => rethrowNamed(error, address),
   );
   return new Client({ connection, namespace: settings.namespace });
 }
@@ -58,16 +58,16 @@ export async function connectClient(settings: TemporalSettings): Promise<Client>
 /** A worker connection for the settings; close it with `connection.close()`. */
 export function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
   return NativeConnection.connect(settings.connectionOptions).catch((error: unknown) =>
-    Promise.reject(namedConnectError(error, settings.connectionOptions.address)),
+    rethrowNamed(error, settings.connectionOptions.address),
   );
 }
 
 /**
  * The SDK's connection errors ("Failed to connect before the deadline") do not say where it
- * tried: the same error, its message prefixed with the address.
+ * tried: throws the same error, its message prefixed with the address.
  */
-function namedConnectError(error: unknown, address: string | undefined): unknown {
+function rethrowNamed(error: unknown, address: string | undefined): never {
   if (error instanceof Error && address && !error.message.includes(address))
     error.message = `Cannot connect to Temporal at ${address}: ${error.message}`;
-  return error;
+  throw error;
 }
