@@ -55,7 +55,11 @@ runMain(
       ...options,
       logFile,
       keepUntil: args.values.keep
-        ? Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]).then(() => undefined)
+        ? Promise.race(
+            (['SIGINT', 'SIGTERM'] as const).map((signal) =>
+              once(process, signal).then(() => signal),
+            ),
+          )
         : undefined,
     });
     return 0;
