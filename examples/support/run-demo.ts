@@ -149,8 +149,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       keptSession(say, settings, connectionId, input.destination?.tablePrefix ?? '');
       const signal = await options.keepUntil;
       say(`${signal ? `${signal}: ` : ''}stopping the worker, Temporal and PostgreSQL...`);
-      stops.unshift(async () => {
+      stops.unshift(() => {
         say('Stopped.');
+        return Promise.resolve();
       });
     } else if (uiAddress) {
       say('The servers stop now, and the UI with them: npm run demo -- --keep keeps them running.');

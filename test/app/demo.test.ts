@@ -20,9 +20,9 @@ interface Run {
 
 /** Runs the command a kept demo printed, with the variables it printed to export, as a user would. */
 function runPrinted(printed: string): Promise<Run> {
-  const exports = Object.fromEntries(
-    [...printed.matchAll(/^ {2}export (\w+)='?([^'\n]*)'?$/gm)].map((m) => [m[1], m[2]]),
-  );
+  const exports: Record<string, string> = {};
+  for (const m of printed.matchAll(/^ {2}export (\w+)='?([^'\n]*)'?$/gm))
+    exports[m[1] ?? ''] = m[2] ?? '';
   const toml = join(mkdtempSync(join(tmpdir(), 'demo-kept-')), 'temporal.toml');
   writeFileSync(toml, '[profile.default]\n'); // none of this machine's Temporal settings
   const args = /^ {2}npm run cli -- (state get .*)$/m.exec(printed)?.[1]?.split(' ') ?? [];
