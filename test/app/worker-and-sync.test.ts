@@ -141,6 +141,33 @@ describe('the worker and sync entries', () => {
     assert.match(output, /SIGTERM: shutting down gracefully/);
   });
 
+  test('a worker that bundles its workflows at start prints no webpack output, and stops on SIGINT', async () => {
+    const starting = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'examples', 'worker.ts')],
+      {
+        env: env({ SYNC_METRICS_ADDRESS: 'off', SYNC_TASK_QUEUE: `${taskQueue}-bundling` }),
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    starting.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    starting.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      for (let i = 0; i < 900 && !output.includes('Metrics: off'); i++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.match(output, /workflows bundled at start-up\nMetrics: off\n/);
+      assert.doesNotMatch(output, /webpack|modules by path|compiled successfully|asset /i, output);
+      starting.kill('SIGINT');
+      const [code] = (await once(starting, 'exit')) as [number | null];
+      assert.equal(code, 0, output);
+      assert.match(output, /SIGINT: shutting down gracefully/);
+    } finally {
+      if (starting.exitCode === null) starting.kill('SIGKILL');
+    }
+  });
+
   test('without DATABASE_URL the worker says so in one line and exits 2 (bad settings)', async () => {
     await assert.rejects(
       run('worker.ts', [], env({ DATABASE_URL: undefined })),
