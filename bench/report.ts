@@ -1,6 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import type { BenchRun } from './harness';
+import type { ProfileName } from './sizes';
 import type { CaseRow, Figure } from './types';
 
 /** The report as Markdown: results table, method, machine, details. */
@@ -68,11 +70,27 @@ export function renderReport(run: BenchRun): string {
 }
 
 /**
+ * Where a run's report goes unless `--out` says: BENCHMARKS.md (what the repository publishes)
+ * only for a full run of every case; a quick, tiny or partial run goes to
+ * `.tmp/BENCHMARKS.<profile>[.partial].md`, so that it never overwrites the published figures.
+ */
+export function reportPath(
+  root: string,
+  profile: ProfileName,
+  only: readonly string[] | undefined,
+): string {
+  const partial = only !== undefined && only.length > 0;
+  if (profile === 'full' && !partial) return join(root, 'BENCHMARKS.md');
+  return join(root, '.tmp', `BENCHMARKS.${profile}${partial ? '.partial' : ''}.md`);
+}
+
+/**
  * Writes {@link renderReport}'s Markdown to `path`, formatted by the project's Prettier config so
  * that `npm run format` leaves the file as it is.
  */
 export async function writeReport(path: string, run: BenchRun): Promise<void> {
   const options = await resolveConfig(path);
+  await mkdir(dirname(path), { recursive: true });
   await writeFile(path, await format(renderReport(run), { ...options, filepath: path }));
 }
 
@@ -102,6 +120,7 @@ function number(value: number): string {
 function verdict(row: CaseRow): string {
   if (row.error !== undefined) return '**failed**';
   if (row.meets === undefined) return 'skipped';
+  if (row.noTarget) return '—';
   return row.meets ? 'yes' : '**no**';
 }
 
