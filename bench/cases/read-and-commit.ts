@@ -64,6 +64,7 @@ export const readAndCommitCase: BenchCase = {
     const throughput = (
       id: string,
       title: string,
+      how: string,
       value: Figure,
       target: string,
       min?: number,
@@ -80,7 +81,7 @@ export const readAndCommitCase: BenchCase = {
         ratioText: `${ratio.toFixed(2)}× the loop's throughput`,
         meets: min === undefined ? true : ratio >= min,
         details: [
-          `${title}: ${shape}, one in-process worker with \`SyncStatePlugin\` (pool of 10; the sample source's reader registered), state activities as activities; continues as new when Temporal suggests it. Throughput = records / time from start to result; every stream's table was checked to hold exactly its records.`,
+          `${how} over ${shape}, one in-process worker with \`SyncStatePlugin\` (pool of 10; the sample source's reader registered), state activities as activities; continues as new when Temporal suggests it. Throughput = records / time from start to result; every stream's table was checked to hold exactly its records.`,
           `The loop (bench/cases/in-process-sync.ts): \`startSync\`, then per stream (the three at once, as the workflow reads them) the reader and \`backend.commits.commit\` of records and state with the next checkpoint under the run's epoch.`,
         ],
       };
@@ -101,6 +102,7 @@ export const readAndCommitCase: BenchCase = {
       throughput(
         'read-and-commit',
         `a Temporal batch sync (\`batchSyncWorkflow\`, read-and-commit) of ${shape}`,
+        '`batchSyncWorkflow`: each batch read and committed in the worker by the `syncBatch` activity, the three streams at once (its default),',
         ours,
         `≥ ${MIN_THROUGHPUT_RATIO}× the loop's throughput`,
         MIN_THROUGHPUT_RATIO,
@@ -109,6 +111,7 @@ export const readAndCommitCase: BenchCase = {
         ...throughput(
           'records-through-workflow',
           `the same sync with records through the workflow (\`recordsThroughWorkflowSync\`)`,
+          '`recordsThroughWorkflowSync` (workflows/examples/): a `readSourceBatch` activity returns each batch to the workflow, which commits it with `session.checkpoint` (`commitBatch`), stream after stream,',
           records,
           'none (a comparison row)',
         ),
