@@ -5,7 +5,7 @@
  * started again on it.
  */
 import { createWriteStream } from 'node:fs';
-import { Connection } from '@temporalio/client';
+import { waitUntilServing } from '../../examples/servers/dev-server';
 import { resolveTemporalCli } from '../../examples/servers/temporal-cli';
 import type { NetworkLab } from './lab';
 
@@ -78,32 +78,4 @@ export async function startTemporalHost(
   };
   await server.start();
   return server;
-}
-
-async function waitUntilServing(
-  address: string,
-  child: { exitCode: number | null },
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`The Temporal dev server exited with code ${child.exitCode} while starting.`);
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1000 });
-      try {
-        await connection.workflowService.describeNamespace({ namespace: 'default' });
-        return;
-      } finally {
-        await connection.close();
-      }
-    } catch (error) {
-      lastError = error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  throw new Error(
-    `The Temporal dev server on its lab host did not answer within ${timeoutMs} ms: ${String(lastError)}`,
-  );
 }

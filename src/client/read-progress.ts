@@ -31,17 +31,26 @@ export async function readSyncProgress(
     const k = key(row.name, row.namespace);
     streams.set(k, { ...row, state: streams.get(k)?.state ?? null });
   }
-  const list = sortStreams([...streams.values()]);
-  const committed = list
-    .map((s) => s.committedAt)
-    .filter((t): t is string => t !== null)
-    .sort();
   return {
     connectionId: owner.connectionId,
     sourceName: owner.sourceName,
     destinationName: owner.destinationName ?? null,
     status,
     epoch,
+    ...progressOfStreams([...streams.values()]),
+  };
+}
+
+/** The streams of a progress, sorted, with the totals over them. */
+export function progressOfStreams(
+  streams: StreamProgress[],
+): Pick<SyncProgress, 'streams' | 'recordsCommitted' | 'batchesCommitted' | 'lastCommittedAt'> {
+  const list = sortStreams(streams);
+  const committed = list
+    .map((s) => s.committedAt)
+    .filter((t): t is string => t !== null)
+    .sort();
+  return {
     streams: list,
     recordsCommitted: list.reduce((sum, s) => sum + s.recordsCommitted, 0),
     batchesCommitted: list.reduce((sum, s) => sum + s.checkpoint, 0),
