@@ -1,23 +1,27 @@
 /**
  * `npm run bench [-- --quick | --tiny] [--only case,case] [--out FILE]`: runs the benchmark
- * cases (bench/cases/); the full run writes BENCHMARKS.md, the smaller ones only print their
- * table unless --out names a file. Starts an embedded PostgreSQL unless DATABASE_URL is set, and
- * a Temporal dev server unless TEMPORAL_ADDRESS is set.
+ * cases (bench/cases/) and writes the report: BENCHMARKS.md for a full run of every case, else
+ * .tmp/BENCHMARKS.<profile>.md (see {@link reportPath}). Starts an embedded PostgreSQL unless
+ * DATABASE_URL is set, and a Temporal dev server unless TEMPORAL_ADDRESS is set.
  * Exits 1 when a case failed to run (a missed target is a result, not a failure), 2 on bad usage.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runBenchmarks } from './harness';
+import { renderReport, reportPath, writeReport } from './report';
+import { PROFILES, type ProfileName } from './sizes';
 
 const HELP = `Usage: npm run bench [-- options]
 
 Runs the benchmark cases (bench/cases/) on an embedded PostgreSQL and Temporal dev server (or
-DATABASE_URL, TEMPORAL_ADDRESS) and prints their table.
+DATABASE_URL, TEMPORAL_ADDRESS), prints their table and writes the report.
 
 Options:
-  --quick            smaller sizes, for a look while working (prints; writes nothing)
-  --tiny             the smallest sizes, the smoke test of npm test (prints; writes nothing)
+  --quick            smaller sizes, for a look while working
+  --tiny             the smallest sizes, the smoke test of npm test
   --only CASE,CASE   only these cases
-  --out FILE         write the report there (default: BENCHMARKS.md for the full run only)
+  --out FILE         where to write the report (default: BENCHMARKS.md for a full run of every
+                     case, else .tmp/BENCHMARKS.<profile>.md)
   -h, --help         show this help
 
 Exit codes: 0 done, 1 a case failed to run, 2 bad usage.`;
@@ -41,9 +45,6 @@ function options() {
     return process.exit(2);
   }
 }
-import { runBenchmarks } from './harness';
-import { renderReport, writeReport } from './report';
-import { PROFILES, type ProfileName } from './sizes';
 
 async function main(): Promise<number> {
   const values = options();
@@ -52,20 +53,17 @@ async function main(): Promise<number> {
     return 0;
   }
   const profile: ProfileName = values.tiny ? 'tiny' : values.quick ? 'quick' : 'full';
+  const only = values.only?.split(',').filter(Boolean);
+  const out = values.out ?? reportPath(join(__dirname, '..'), profile, only);
   const run = await runBenchmarks({
     profile,
     sizes: PROFILES[profile],
-    only: values.only?.split(',').filter(Boolean),
+    only,
   });
-  // Only the full run's rows are the published numbers: a smaller run never replaces them.
-  const out =
-    values.out ?? (profile === 'full' ? join(__dirname, '..', 'BENCHMARKS.md') : undefined);
-  if (out) await writeReport(out, run);
+  await writeReport(out, run);
   const report = renderReport(run);
   const table = report.slice(report.indexOf('| case'), report.indexOf('## Method'));
-  console.log(
-    `${table.trim()}\n\n${out ? `bench: wrote ${out}` : `bench: ${profile} run, nothing written (--out FILE writes it)`}`,
-  );
+  console.log(`${table.trim()}\n\nbench: wrote ${out}`);
   return run.rows.some((row) => row.error !== undefined) ? 1 : 0;
 }
 

@@ -17,7 +17,10 @@ describe('npm run bench', () => {
     const { stdout } = await bench(['--help']);
     for (const option of ['--quick', '--tiny', '--only CASE,CASE', '--out FILE'])
       assert.ok(stdout.includes(option), `${option} in:\n${stdout}`);
-    assert.match(stdout, /BENCHMARKS\.md for the full run only/);
+    assert.match(
+      stdout,
+      /BENCHMARKS\.md for a full run of every\s+case, else \.tmp\/BENCHMARKS\.<profile>\.md/,
+    );
     await assert.rejects(bench(['--bogus']), (error: { code: number; stderr: string }) => {
       assert.equal(error.code, 2);
       assert.match(
