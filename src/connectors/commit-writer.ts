@@ -2,9 +2,7 @@ import type { SqlStateBackend } from '../backend/sql-state-backend';
 import type { CommitTransaction } from '../backend/commit/commit-transaction';
 import type { StreamCommit } from '../backend/commit/types';
 import { RecordsRefusedError } from '../backend/commit/record-errors';
-import { InvalidStateMessageError } from '../errors';
-import type { AirbyteStateMessage } from '../protocol/types';
-import { type PreparedStateMessage, prepareStateMessage } from '../protocol/validate';
+import type { PreparedStateMessage } from '../protocol/validate';
 import type { CheckpointEntry } from '../activity-bodies/types';
 import { ConnectorError } from './connector-error';
 import type { RecordMessage } from './connector-messages';
@@ -86,15 +84,14 @@ export class CommitWriter {
   }
 
   /**
-   * Commits the records received so far with `state` (absent: the records alone, at the clean
-   * end of a connector that sent no final STATE) in one transaction, and returns what changed.
-   * Throws `StaleCheckpointError` when a newer run or attempt owns the connection; everything
-   * since the last commit is then rolled back.
+   * Commits the records received so far with the STATE `prepared` (absent: the records alone, at
+   * the clean end of a connector that sent no final STATE) in one transaction, and returns what
+   * changed. Throws `StaleCheckpointError` when a newer run or attempt owns the connection;
+   * everything since the last commit is then rolled back.
    */
   async commit(
-    state: AirbyteStateMessage | undefined,
+    prepared: PreparedStateMessage | undefined,
   ): Promise<{ readonly commits: ConnectorCommits; readonly rows: number } | undefined> {
-    const prepared = state === undefined ? undefined : this.prepare(state);
     if (prepared === undefined && !this.pending) return undefined;
     try {
       await this.flush();
@@ -201,19 +198,6 @@ export class CommitWriter {
         throw new ConnectorError(
           'DestinationWriteError',
           `Records of stream "${table.stream.name}" do not fit table ${table.qualified}: ${error.reason} (SQLSTATE ${error.sqlState}). Nothing since the last commit was committed.`,
-        );
-      throw error;
-    }
-  }
-
-  private prepare(state: AirbyteStateMessage): PreparedStateMessage {
-    try {
-      return prepareStateMessage(state, { maxBytes: this.backend.maxStateBytes });
-    } catch (error) {
-      if (error instanceof InvalidStateMessageError)
-        throw new ConnectorError(
-          'ConnectorProtocolError',
-          `The connector wrote an invalid STATE message: ${error.message}`,
         );
       throw error;
     }

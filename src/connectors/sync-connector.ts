@@ -11,9 +11,11 @@ import { AirbyteConnector } from './airbyte-connector';
 import { type CheckedSyncInput, checkSyncConnectorInput } from './check-sync-input';
 import { CommitWriter, streamKey } from './commit-writer';
 import { type ConnectorLogger, silentLogger } from './connector-logger';
+import { prepareConnectorState } from './connector-state';
 import type { ConnectorProcessOptions } from './connector-process';
 import { configureCatalog, toConfiguredCatalog } from './configured-catalog';
 import { type DestinationTable, planDestinationTables } from './destination-table';
+import { RecordCounts } from './record-counts';
 import type { ConnectorCommits, SyncConnectorResult } from './sync-types';
 
 /** Who runs a connector sync, and what it tells along the way. */
@@ -101,6 +103,7 @@ export async function syncConnector(
       }),
   );
   const readCounts = new Map<DestinationTable, number>();
+  const counts = new RecordCounts();
   let commits = 0;
   let recordsRead = 0;
   let recordsCommitted = 0;
@@ -120,11 +123,19 @@ export async function syncConnector(
     for await (const message of messages) {
       if (message.type === 'RECORD') {
         recordsRead++;
-        const table = byStream.get(streamKey(message.record.stream, message.record.namespace));
+        const key = streamKey(message.record.stream, message.record.namespace);
+        const table = byStream.get(key);
         if (table) readCounts.set(table, (readCounts.get(table) ?? 0) + 1);
+        counts.add(key, table !== undefined);
         await writer.add(message);
       } else if (message.type === 'STATE') {
-        await committed(await writer.commit(message.state));
+        const descriptor = message.state.stream?.stream_descriptor;
+        const scope = counts.close(
+          message.state,
+          streamKey(descriptor?.name ?? '', descriptor?.namespace),
+        );
+        const prepared = prepareConnectorState(message, scope.written, backend.maxStateBytes);
+        await committed(await writer.commit(prepared));
       } else if (message.type === 'CONTROL') {
         logger.warn(
           `${connector.name} sent a CONTROL message (${String(message.control?.type)}); connector configs are not persisted, so it is ignored`,
@@ -153,6 +164,7 @@ export async function syncConnector(
     commits,
     recordsRead,
     recordsCommitted,
+    recordCounts: counts.checks,
     startedFromState,
     streams: streams.map((stream, i) => {
       const table = tables[i]!;

@@ -87,6 +87,11 @@ export interface SyncConnectorResult extends ConnectorCommits {
   readonly recordsRead: number;
   /** Rows written by this attempt's commits. */
   readonly recordsCommitted: number;
+  /**
+   * STATE messages whose `sourceStats.recordCount` was checked against the records that arrived
+   * (`verified`; a mismatch fails the sync), and those that carried no count (`unverified`).
+   */
+  readonly recordCounts: { readonly verified: number; readonly unverified: number };
   /** Streams (and `_GLOBAL`) whose stored state the connector was started from. */
   readonly startedFromState: readonly string[];
   readonly streams: readonly ConnectorStreamRun[];
