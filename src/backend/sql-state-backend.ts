@@ -301,6 +301,7 @@ export class SqlStateBackend {
       recordTables: this.recordTables,
       fork: () => this.fork(),
       writeStates: (owner, states, options) => this.write(owner, states, options),
+      clearStates: (owner, options) => this.clearState(owner.sourceName, options),
     });
   }
 

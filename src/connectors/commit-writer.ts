@@ -43,6 +43,8 @@ export class CommitWriter {
   /** `replace` tables whose earlier syncs' rows this attempt has deleted (committed). */
   private readonly replaced = new Set<DestinationTable>();
   private readonly skipped = new Set<string>();
+  /** The kind of the last state this attempt committed: a commit of another kind supersedes. */
+  private lastStateType: string | undefined;
 
   constructor(
     private readonly backend: SqlStateBackend,
@@ -125,8 +127,10 @@ export class CommitWriter {
             tablePrefix: this.owner.tablePrefix,
           },
           messages: [prepared],
+          supersedeOtherTypes: prepared.type !== this.lastStateType,
         },
       });
+      if (prepared) this.lastStateType = prepared.type;
       const rows = this.uncommittedRows;
       this.written.clear();
       for (const { replaceOtherSyncs } of streams)

@@ -15,6 +15,7 @@ import { passFence } from './fence';
 import { recordWriteError, TableChangedError } from './record-errors';
 import { type DestinationRecordTable, qualifiedName, type RecordTable } from './record-table';
 import type { RecordTables } from './record-tables';
+import { type ClearStatesPort, supersedeOtherStateTypes } from './supersede-states';
 import type {
   CommitOutcome,
   CommitPlan,
@@ -34,6 +35,8 @@ export interface CommitPort {
     states: readonly PreparedStateMessage[],
     options: WriteOptions,
   ): Promise<unknown>;
+  /** The backend's clear (deletes + history), on the transaction's `em`. */
+  readonly clearStates: ClearStatesPort;
 }
 
 /**
@@ -139,6 +142,19 @@ export class CommitTransaction {
               stateStream !== undefined && stateStream >= 0 ? decision[stateStream] : undefined,
           },
         });
+        const type = plan.state.messages.at(-1)?.type;
+        if (plan.state.supersedeOtherTypes && type)
+          await supersedeOtherStateTypes(
+            em,
+            this.port.tables,
+            this.port.clearStates,
+            plan.state.owner,
+            type,
+            {
+              note: `superseded by ${type === 'STREAM' ? 'a STREAM' : `a ${type}`} commit: a source syncs one kind of state`,
+              connectionId,
+            },
+          );
       }
       const checkpoints: CommittedCheckpoint[] = [];
       for (const [i, stream] of plan.streams.entries()) {

@@ -53,6 +53,12 @@ export interface CommitPlan {
     readonly messages: readonly PreparedStateMessage[];
     /** Who writes, for the history. Default: the activity, else `library`. */
     readonly author?: AuthorOptions;
+    /**
+     * Delete the owner's state rows of the other kinds than the messages' (STREAM vs `_GLOBAL`
+     * vs `_LEGACY`) in the same transaction, each deletion a clear in the history: a connector
+     * that switched kinds gets one coherent state. Default: `false`.
+     */
+    readonly supersedeOtherTypes?: boolean;
   };
 }
 
