@@ -31,5 +31,8 @@ export type { DestinationTable } from './destination-table';
 export { resolveWriteMethod } from './write-strategy';
 export type { WriteMethod, WriteStrategy } from './write-strategy';
 export { syncConnector } from './sync-connector';
+export { REFRESH_MODES, refreshStreams } from './refresh-streams';
+export type { RefreshedStream, RefreshStreamsInput, RefreshStreamsResult } from './refresh-streams';
+export type { RefreshMode } from '../backend/stream-generations';
 export type { ConnectorSyncContext } from './sync-connector';
 export type * from './sync-types';

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { StaleCheckpointError } from '../../errors';
 import type { PreparedStateMessage } from '../../protocol/validate';
-import { deleteReplacedRecords } from '../sql/delete-replaced-records';
 import type { StateTables } from '../sql/executor';
 import { insertDestinationRecords } from '../sql/insert-destination-records';
 import {
@@ -12,6 +11,7 @@ import {
 import { upsertStreamRecords } from '../sql/stream-records';
 import type { StateWriterKey, WriteOptions } from '../sql-state-writer';
 import { passFence } from './fence';
+import { applyGenerationSteps } from './generation-steps';
 import { recordWriteError, TableChangedError } from './record-errors';
 import { type DestinationRecordTable, qualifiedName, type RecordTable } from './record-table';
 import type { RecordTables } from './record-tables';
@@ -67,6 +67,7 @@ export class CommitTransaction {
     table: DestinationRecordTable,
     lines: readonly string[],
     syncId: string,
+    generationId: number | null = null,
   ): Promise<number> {
     const em = await this.begin();
     try {
@@ -76,6 +77,7 @@ export class CommitTransaction {
         { ...table, qualified: qualifiedName(table) },
         lines,
         syncId,
+        generationId,
       );
     } catch (error) {
       throw recordWriteError(error, table, false);
@@ -156,6 +158,20 @@ export class CommitTransaction {
             },
           );
       }
+      const refreshesCompleted = plan.generations
+        ? await applyGenerationSteps(
+            em,
+            {
+              tables: this.port.tables,
+              clearStates: this.port.clearStates,
+              writeStates: (owner, states, options) =>
+                this.port.writeStates(owner, states, options),
+              forgetTable: (table) =>
+                this.onCommitted.push(() => this.port.recordTables.forget(table)),
+            },
+            plan.generations,
+          )
+        : undefined;
       const checkpoints: CommittedCheckpoint[] = [];
       for (const [i, stream] of plan.streams.entries()) {
         const written = rows[i]! + (stream.rowsWrittenAhead ?? 0);
@@ -174,7 +190,7 @@ export class CommitTransaction {
       await em.commit();
       this.em = undefined;
       for (const remember of this.onCommitted.splice(0)) remember();
-      return { status: 'committed', checkpoints, fencedConnections };
+      return { status: 'committed', checkpoints, fencedConnections, refreshesCompleted };
     } catch (error) {
       await this.rollback();
       if (error instanceof TableChangedError) this.port.recordTables.forget(error.table);
@@ -207,7 +223,7 @@ export class CommitTransaction {
     return false;
   }
 
-  /** Deletes what `replace` tables replace and upserts the plan's records; returns rows per stream. */
+  /** Upserts the plan's records; returns rows per stream. */
   private async writePlannedRecords(
     em: EntityManager,
     streams: readonly StreamCommit[],
@@ -215,12 +231,6 @@ export class CommitTransaction {
   ): Promise<number[]> {
     const rows: number[] = [];
     for (const [i, stream] of streams.entries()) {
-      if (stream.replaceOtherSyncs)
-        await deleteReplacedRecords(
-          em,
-          qualifiedName(stream.replaceOtherSyncs.table),
-          stream.replaceOtherSyncs.syncId,
-        );
       const records = stream.records;
       if (!records || records.rows.length === 0) {
         rows.push(0);

@@ -1,7 +1,8 @@
 import type { PreparedStateMessage } from '../../protocol/validate';
 import type { StateWriterKey } from '../sql-state-writer';
 import type { AuthorOptions } from '../state-history';
-import type { RecordTable, StreamRecordTable } from './record-table';
+import type { GenerationPlan } from './generation-steps';
+import type { StreamRecordTable } from './record-table';
 
 /** A stream of a connection, as checkpoints are keyed. */
 export interface CommitStreamKey {
@@ -38,8 +39,6 @@ export interface StreamCommit {
   readonly records?: { readonly table: StreamRecordTable; readonly rows: readonly object[] };
   /** Rows this transaction wrote ahead for the stream, added to its count. Default: 0. */
   readonly rowsWrittenAhead?: number;
-  /** A `replace` table: delete the rows of every other sync than this one. Default: none. */
-  readonly replaceOtherSyncs?: { readonly table: RecordTable; readonly syncId: string };
 }
 
 /** One commit: the fence it must pass, the streams whose checkpoints advance, and the state after it. */
@@ -60,6 +59,11 @@ export interface CommitPlan {
      */
     readonly supersedeOtherTypes?: boolean;
   };
+  /**
+   * Generations of a connector run's streams (refreshes): started when the run starts, completed
+   * (a staging table swapped in) when a stream's read completes. Default: none.
+   */
+  readonly generations?: GenerationPlan;
 }
 
 /** A stream's checkpoint after a commit. */
@@ -81,4 +85,6 @@ export interface CommitOutcome {
   readonly checkpoints: readonly CommittedCheckpoint[];
   /** Connections a forced write fenced (empty otherwise). */
   readonly fencedConnections: readonly string[];
+  /** Streams whose refresh this commit completed (see `CommitPlan.generations`). */
+  readonly refreshesCompleted?: readonly string[];
 }
