@@ -33,7 +33,7 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
     return {
       url,
       description: embedded
-        ? `embedded PostgreSQL started for the run (src/testing/embedded-postgres.ts: fsync, synchronous_commit and full_page_writes off)`
+        ? `embedded PostgreSQL started for the run (examples/servers/embedded-postgres.ts: fsync, synchronous_commit and full_page_writes off)`
         : `the server of DATABASE_URL (a database created for the run and dropped after it)`,
       server,
       close: async () => {

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import type { Figure } from './types';
 
 /** The median of `values` (the mean of the middle two for an even count). */
 export function median(values: readonly number[]): number {
@@ -9,6 +8,14 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1
     ? (sorted[mid] ?? Number.NaN)
     : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
+}
+
+/** A measured figure: the median of its runs, and every run. */
+export interface Figure {
+  readonly median: number;
+  readonly samples: readonly number[];
+  /** e.g. `writes/s`, `ms`, `MB`. */
+  readonly unit: string;
 }
 
 /** A figure from its samples. */

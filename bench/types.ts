@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { SqlStateBackend } from '../src/backend/sql-state-backend';
+import type { Figure } from './measure';
 import type { BenchSizes } from './sizes';
 import type { BenchTemporal } from './worker/bench-temporal';
 
@@ -16,14 +17,6 @@ export interface BenchContext {
   temporal(): Promise<BenchTemporal>;
   /** Progress lines (stderr); the report gets only the results. */
   log(message: string): void;
-}
-
-/** A measured figure: the median of its runs, and every run. */
-export interface Figure {
-  readonly median: number;
-  readonly samples: readonly number[];
-  /** e.g. `writes/s`, `ms`, `MB`. */
-  readonly unit: string;
 }
 
 /** One row of the report's table. */
@@ -62,3 +55,5 @@ export interface BenchCase {
   readonly rowIds: readonly string[];
   run(ctx: BenchContext): Promise<CaseRow[]>;
 }
+
+export type { Figure } from './measure';

@@ -10,8 +10,11 @@
  */
 import type { WorkflowInterceptorsFactory } from '@temporalio/workflow';
 
-/** Start-to-close timeout of every activity the chaos workers' workflows schedule. */
-export const CHAOS_ACTIVITY_TIMEOUT = '4 seconds';
+/** Start-to-close timeout of every activity the chaos workers' workflows schedule, in ms: 4 s. */
+export const CHAOS_ACTIVITY_TIMEOUT_MS = 4000;
+
+/** {@link CHAOS_ACTIVITY_TIMEOUT_MS} as the workflow's activity option. */
+export const CHAOS_ACTIVITY_TIMEOUT = CHAOS_ACTIVITY_TIMEOUT_MS;
 
 /** Read by the worker's bundler (`workflowInterceptorModules`). */
 export const interceptors: WorkflowInterceptorsFactory = () => ({

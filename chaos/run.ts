@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { runChaos } from './harness';
 import { newSeed } from './random';
 import { SCENARIOS } from './scenarios';
-import { FULL_SIZE } from './sizes';
+import { FULL_SIZE, TEST_SIZE } from './sizes';
 import { updateReliability } from './report';
 import type { ChaosSize } from './scenario';
 
@@ -18,6 +18,7 @@ const USAGE = `Usage: npm run chaos [-- --seed N] [--scenario ${SCENARIOS.map((s
   --scenario S   run only these scenarios (comma-separated)
   --records N    records per stream of the worker-kills sync (default ${FULL_SIZE.records})
   --kills N      worker kills in worker-kills (default ${FULL_SIZE.kills})
+  --quick        the sizes of npm test (a quick look; RELIABILITY.md is left alone)
 RELIABILITY.md is regenerated only by a passing run of every scenario at full size or more.`;
 
 async function main(args: readonly string[]): Promise<number> {
@@ -32,10 +33,11 @@ async function main(args: readonly string[]): Promise<number> {
     throw new Error(
       `--scenario: unknown name in "${names.join(',')}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}`,
     );
+  const base = args.includes('--quick') ? TEST_SIZE : FULL_SIZE;
   const size: ChaosSize = {
-    ...FULL_SIZE,
-    records: numberFlag(args, '--records') ?? FULL_SIZE.records,
-    kills: numberFlag(args, '--kills') ?? FULL_SIZE.kills,
+    ...base,
+    records: numberFlag(args, '--records') ?? base.records,
+    kills: numberFlag(args, '--kills') ?? base.kills,
   };
   const root = join(__dirname, '..');
   const runDir = join(root, '.tmp', `chaos-${new Date().toISOString().replace(/[:.]/g, '-')}`);

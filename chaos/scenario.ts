@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import type { CheckResult } from './checker';
 import type { ChaosPostgres, ChaosTemporal } from './environment';
+import type { ChaosNetwork } from './hosts/network';
 import type { MonitorResult } from './monitor';
 import type { SeededRandom } from './random';
 
@@ -23,10 +24,24 @@ export interface ChaosSize {
   readonly maxKillDelayMs: number;
   /** Kills of the two killable workers in several-workers, those after a commit included. */
   readonly severalWorkersKills: number;
+  /** Records per stream of the several-workers sync. */
+  readonly severalWorkersRecords: number;
+  /** Share of the harness's kills aimed at a commit in flight (the others land anywhere). */
+  readonly aimedShare: number;
   readonly databaseRestarts: number;
   readonly temporalRestarts: number;
   /** Rounds of each fencing race (a second workflow id; a zombie of an older run). */
   readonly fencingRounds: number;
+  /** Records per stream of the network scenarios' syncs (on separate hosts). */
+  readonly networkRecords: number;
+  /** Worker links to PostgreSQL cut in db-partition. */
+  readonly partitions: number;
+  /** Zombie rounds of temporal-partition (a worker cut from Temporal, its commit held back). */
+  readonly zombieRounds: number;
+  /** Worker hosts cut off for good mid-commit in host-dies. */
+  readonly hostDeaths: number;
+  /** PostgreSQL host crashes (SIGKILL of all its processes mid-commit) in database-crash. */
+  readonly databaseCrashes: number;
   /** Longest a scenario's syncs may take, in ms, before it gives up and fails. */
   readonly syncTimeoutMs: number;
 }
@@ -47,6 +62,11 @@ export interface ScenarioContext {
   readonly client: Client;
   /** The workflow bundle every chaos worker loads. */
   readonly workflowBundle: string;
+  /**
+   * For a scenario on separate hosts: the lab whose PostgreSQL and Temporal `postgres` and
+   * `temporal` are, and the worker links to break. Absent for the others.
+   */
+  readonly network?: ChaosNetwork;
   log(line: string): void;
 }
 
@@ -73,6 +93,14 @@ export interface ScenarioFigures {
   workerCrashes: number;
   databaseRestarts: number;
   temporalRestarts: number;
+  /** PostgreSQL hosts crashed (cut off, every process SIGKILLed) and recovered. */
+  databaseCrashes: number;
+  /** Worker links cut (to PostgreSQL or to Temporal) and healed. */
+  partitions: number;
+  /** Worker hosts cut off for good mid-commit (never healed). */
+  hostsLost: number;
+  /** Refused zombie commits checked to have left no row behind. */
+  zombiesChecked: number;
   /** Activity attempts, and those that were retries. */
   activityAttempts: number;
   retriedAttempts: number;
@@ -113,5 +141,9 @@ export interface Scenario {
   readonly title: string;
   /** The promise it tests, for RELIABILITY.md. */
   readonly promise: string;
+  /** Its faults in one sentence, for RELIABILITY.md's table. */
+  readonly faults: string;
+  /** Runs on separate network hosts (a lab of network namespaces; needs root). Default: false. */
+  readonly hosts?: boolean;
   run(ctx: ScenarioContext): Promise<ScenarioResult>;
 }

@@ -1,17 +1,28 @@
 import type { ChaosSize } from './scenario';
 
-/** The size of `npm run chaos`: a 51,000-record sync under 24 kills, and the other scenarios. */
+/**
+ * The size of `npm run chaos`: over 100 worker kills (half of the harness's aimed at a commit in
+ * flight, a quarter of all right after a commit), over 500,000 records checked one by one, every
+ * network fault; under 30 minutes on 2 cores.
+ */
 export const FULL_SIZE: ChaosSize = {
-  records: 17_000,
+  records: 45_000,
   smallRecords: 8_000,
   batchSize: 500,
-  kills: 24,
-  killsAfterCommit: 8,
+  kills: 55,
+  killsAfterCommit: 15,
   maxKillDelayMs: 1000,
-  severalWorkersKills: 12,
+  severalWorkersKills: 48,
+  severalWorkersRecords: 20_000,
+  aimedShare: 0.5,
   databaseRestarts: 3,
   temporalRestarts: 3,
   fencingRounds: 2,
+  networkRecords: 12_000,
+  partitions: 12,
+  zombieRounds: 6,
+  hostDeaths: 3,
+  databaseCrashes: 4,
   syncTimeoutMs: 20 * 60_000,
 };
 
@@ -24,8 +35,15 @@ export const TEST_SIZE: ChaosSize = {
   killsAfterCommit: 1,
   maxKillDelayMs: 200,
   severalWorkersKills: 4,
+  severalWorkersRecords: 400,
+  aimedShare: 1 / 3,
   databaseRestarts: 1,
   temporalRestarts: 1,
   fencingRounds: 1,
+  networkRecords: 800,
+  partitions: 2,
+  zombieRounds: 1,
+  hostDeaths: 1,
+  databaseCrashes: 1,
   syncTimeoutMs: 150_000,
 };

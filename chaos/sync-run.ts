@@ -5,23 +5,27 @@
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import { startSyncWorkflow } from '../src/client/sync-workflows';
 import type { BatchSyncInput } from '../workflows/batch-sync-workflow';
-import { SAMPLE_STREAMS } from '../workflows/examples/records-through-workflow';
-import { type CheckResult, checkDestination } from './checker';
+import { SAMPLE_STREAM_NAMES } from '../examples/sample-source/streams';
+import { type CheckResult, checkConnections } from './checker';
 import { checkEvents } from './event-checks';
 import { EventLog } from './events';
+import type { ConnectionTimeouts } from '../src/backend/options';
 import { StateMonitor } from './monitor';
+import { type SyncOutcome, waitForWorkflow } from './sync-outcome';
+import {
+  checkRefusedCommits,
+  refusedCommits,
+  type ReleaseMark,
+  takeReleaseMark,
+} from './zombie-check';
+import { SYNC_WORKFLOW } from './sync-path';
 import type { ScenarioContext, ScenarioFigures, ScenarioResult } from './scenario';
 import { ChaosWorkers, type WorkerSpec } from './workers';
 
-/**
- * The workflow every chaos sync runs. The records-through-the-workflow example for now: its
- * faults (worker-faults.ts) hook readSourceBatch and commitBatch.
- */
-export const CHAOS_WORKFLOW = 'recordsThroughWorkflowSync';
+export type { SyncOutcome } from './sync-outcome';
 
 /** The source name of every chaos sync. */
 export const SOURCE_NAME = 'chaos-source';
@@ -33,17 +37,6 @@ export interface ChaosConnection {
   readonly count: number;
 }
 
-/** How a workflow ended, as the harness saw it. */
-export interface SyncOutcome {
-  readonly workflowId: string;
-  /** Temporal's close status (`COMPLETED`, `FAILED`, …), or `STILL_RUNNING` past the timeout. */
-  readonly status: string;
-  /** For a failed workflow: the type of the activity failure that failed it, and whether it was non-retryable. */
-  readonly failureType?: string;
-  readonly nonRetryable?: boolean;
-  readonly failureMessage?: string;
-}
-
 /** Options of {@link SyncRun}. */
 export interface SyncRunOptions {
   readonly workers: readonly WorkerSpec[];
@@ -52,6 +45,8 @@ export interface SyncRunOptions {
   readonly poolSize?: number;
   /** Non-retryable StaleCheckpoint failures are expected (fencing); otherwise each is a problem. Default: false. */
   readonly expectStaleCommits?: boolean;
+  /** Timeouts of the workers' state connections. Default: the library's. */
+  readonly timeouts?: ConnectionTimeouts;
 }
 
 /** The workers, monitor and syncs of one scenario. */
@@ -67,6 +62,10 @@ export class SyncRun {
   readonly figures: Partial<ScenarioFigures> = {};
   /** Pool size of each worker's plugin. */
   readonly poolSize: number;
+  /** Moments the harness let held-back commits through (zombie-check.ts). */
+  readonly releases: ReleaseMark[] = [];
+  /** Worker links cut right now (connections then do not count against the pool). */
+  linksCut = 0;
   private readonly started = Date.now();
 
   constructor(
@@ -87,6 +86,8 @@ export class SyncRun {
         workflowBundle: ctx.workflowBundle,
         poolSize: this.poolSize,
         appName: this.appName,
+        timeouts: options.timeouts,
+        network: ctx.network,
       },
       ctx.dir,
       this.events,
@@ -97,10 +98,11 @@ export class SyncRun {
       url: ctx.databaseUrl,
       sourceName: SOURCE_NAME,
       stateTables: options.connections.flatMap((c) =>
-        SAMPLE_STREAMS.map((stream) => `${tablePrefix(c.connectionId)}${stream}`),
+        SAMPLE_STREAM_NAMES.map((stream) => `${tablePrefix(c.connectionId)}${stream}`),
       ),
       connectionIds: options.connections.map((c) => c.connectionId),
       appName: this.appName,
+      countConnections: () => this.linksCut === 0,
     });
   }
 
@@ -117,7 +119,7 @@ export class SyncRun {
       connectionId: connection.connectionId,
       source: {
         name: SOURCE_NAME,
-        streams: [...SAMPLE_STREAMS],
+        streams: [...SAMPLE_STREAM_NAMES],
         config: { seed: this.ctx.seed, count: connection.count },
       },
       destination: { tablePrefix: tablePrefix(connection.connectionId) },
@@ -129,64 +131,29 @@ export class SyncRun {
   startSync(connection: ChaosConnection, batchSize?: number): Promise<WorkflowHandle> {
     return startSyncWorkflow(this.ctx.client, this.input(connection, batchSize), {
       taskQueue: this.taskQueue,
-      workflowType: CHAOS_WORKFLOW,
+      workflowType: SYNC_WORKFLOW,
     });
   }
 
   /** Starts a sync of a connection under another workflow id: a second run, on purpose. */
   startRival(connection: ChaosConnection, workflowId: string, batchSize?: number) {
-    return this.ctx.client.workflow.start(CHAOS_WORKFLOW, {
+    return this.ctx.client.workflow.start(SYNC_WORKFLOW, {
       taskQueue: this.taskQueue,
       workflowId,
       args: [this.input(connection, batchSize)],
     });
   }
 
-  /** True once the workflow has closed (its last run, after any continue-as-new). */
-  async isClosed(workflowId: string): Promise<boolean> {
-    try {
-      const { status } = await this.ctx.client.workflow.getHandle(workflowId).describe();
-      return status.name !== 'RUNNING' && status.name !== 'CONTINUED_AS_NEW';
-    } catch {
-      return false; // the server may be down: ask again later
-    }
-  }
-
   /**
-   * Waits until the workflow closes (through server restarts: errors are asked again) or the
-   * scenario's timeout passes, and says how it ended.
+   * Waits until the workflow closes (through server restarts) or the scenario's timeout passes
+   * (then terminates it and records a problem), and says how it ended.
    */
   async waitForSync(workflowId: string): Promise<SyncOutcome> {
     const deadline = this.started + this.ctx.size.syncTimeoutMs;
-    while (!(await this.isClosed(workflowId))) {
-      if (Date.now() > deadline) {
-        this.problems.push(`${workflowId} did not finish within ${this.ctx.size.syncTimeoutMs} ms`);
-        await this.ctx.client.workflow
-          .getHandle(workflowId)
-          .terminate('chaos: the scenario timed out')
-          .catch(() => undefined);
-        return { workflowId, status: 'STILL_RUNNING' };
-      }
-      await sleep(250);
-    }
-    try {
-      await this.ctx.client.workflow.getHandle(workflowId).result();
-      return { workflowId, status: 'COMPLETED' };
-    } catch (error) {
-      const { status } = await this.ctx.client.workflow.getHandle(workflowId).describe();
-      const cause = error instanceof WorkflowFailedError ? error.cause : undefined;
-      const failure = cause instanceof ActivityFailure ? cause.cause : cause;
-      return {
-        workflowId,
-        status: status.name,
-        failureType:
-          failure instanceof ApplicationFailure ? (failure.type ?? undefined) : undefined,
-        nonRetryable:
-          failure instanceof ApplicationFailure ? failure.nonRetryable === true : undefined,
-        failureMessage:
-          failure?.message ?? (error instanceof Error ? error.message : String(error)),
-      };
-    }
+    const outcome = await waitForWorkflow(this.ctx.client, workflowId, deadline);
+    if (outcome.status === 'STILL_RUNNING')
+      this.problems.push(`${workflowId} did not finish within ${this.ctx.size.syncTimeoutMs} ms`);
+    return outcome;
   }
 
   /** Waits until the watched connections committed at least `batches` batches, or `stop()` is true. */
@@ -209,29 +176,16 @@ export class SyncRun {
    */
   async finish(title: string, beforeStop?: () => Promise<void>): Promise<ScenarioResult> {
     const monitor = await this.monitor.stop();
-    const checks: CheckResult[] = [];
-    for (const connection of this.options.connections) {
-      const check = await checkDestination({
-        url: this.ctx.databaseUrl,
-        connectionId: connection.connectionId,
-        sourceName: SOURCE_NAME,
-        tablePrefix: tablePrefix(connection.connectionId),
-        seed: this.ctx.seed,
-        count: connection.count,
-      }).catch((error: unknown): CheckResult => {
-        const problem = `could not check ${connection.connectionId}: ${String(error)}`;
-        return {
-          recordsChecked: 0,
-          lost: connection.count * 3,
-          duplicated: 0,
-          mismatched: 0,
-          streams: [],
-          problems: [problem],
-        };
-      });
-      checks.push(check);
-      this.problems.push(...check.problems.map((p) => `${connection.connectionId}: ${p}`));
-    }
+    const checks = await checkConnections(
+      this.ctx.databaseUrl,
+      SOURCE_NAME,
+      this.ctx.seed,
+      this.options.connections.map((c) => ({ ...c, tablePrefix: tablePrefix(c.connectionId) })),
+    );
+    for (const [i, check] of checks.entries())
+      this.problems.push(
+        ...check.problems.map((p) => `${this.options.connections[i]?.connectionId}: ${p}`),
+      );
     await beforeStop?.();
     await this.workers.stop();
     const events = this.events.activities();
@@ -244,9 +198,18 @@ export class SyncRun {
       expectStaleCommits: this.options.expectStaleCommits ?? false,
     });
     this.problems.push(...found.problems);
+    const zombies = await checkRefusedCommits(
+      this.ctx.databaseUrl,
+      refusedCommits(events, tablePrefix),
+      this.releases,
+    );
+    this.problems.push(...zombies.problems);
     const sum = (f: (c: CheckResult) => number) => checks.reduce((n, c) => n + f(c), 0);
     const figures: ScenarioFigures = {
-      records: this.options.connections.reduce((n, c) => n + c.count * SAMPLE_STREAMS.length, 0),
+      records: this.options.connections.reduce(
+        (n, c) => n + c.count * SAMPLE_STREAM_NAMES.length,
+        0,
+      ),
       recordsChecked: sum((c) => c.recordsChecked),
       lost: sum((c) => c.lost),
       duplicated: sum((c) => c.duplicated),
@@ -257,6 +220,10 @@ export class SyncRun {
       workerCrashes: this.workers.crashes().length,
       databaseRestarts: 0,
       temporalRestarts: 0,
+      databaseCrashes: 0,
+      partitions: 0,
+      hostsLost: 0,
+      zombiesChecked: zombies.checked,
       ...found.figures,
       monitorSamples: monitor.samples,
       backwardsMoves: monitor.backwards.length,
@@ -282,6 +249,11 @@ export class SyncRun {
       monitor,
       notes: [...this.notes],
     };
+  }
+
+  /** Notes the moment before a worker's held-back commits are let through (see zombie-check.ts). */
+  async markRelease(worker: string): Promise<void> {
+    this.releases.push(await takeReleaseMark(this.ctx.databaseUrl, worker));
   }
 
   /** Appends a kill by the harness to `kills.jsonl` in the scenario's folder (evidence). */

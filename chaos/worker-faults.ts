@@ -11,8 +11,9 @@ import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { CommitBatchResult } from '../src/activity-bodies/types';
-import { NON_RETRYABLE_ERROR_TYPES } from '../workflows/state-activities';
+import { NON_RETRYABLE_ERROR_TYPES } from '../workflows/definitions';
 import type { ActivityEvent, ChaosEvent } from './events';
+import { COMMIT_ACTIVITY } from './sync-path';
 
 /** What the harness tells one chaos worker (JSON in CHAOS_FAULTS). */
 export interface WorkerFaults {
@@ -54,7 +55,7 @@ export function faultInterceptor(faults: WorkerFaults): ActivityInterceptorsFact
         const emit = (e: ActivityEvent['e'], extra: Partial<ActivityEvent> = {}) =>
           writeEvent(faults.eventsFile, { ...event, ...extra, e, t: Date.now() });
         const key =
-          event.type === 'commitBatch' && event.connectionId && event.stream && event.checkpoint
+          event.type === COMMIT_ACTIVITY && event.connectionId && event.stream && event.checkpoint
             ? batchKey(event.connectionId, event.stream, event.checkpoint)
             : undefined;
         emit('start');
@@ -72,7 +73,7 @@ export function faultInterceptor(faults: WorkerFaults): ActivityInterceptorsFact
           emit('fail', { error: describeError(error) });
           throw error;
         }
-        const commit = event.type === 'commitBatch' ? (result as CommitBatchResult) : undefined;
+        const commit = event.type === COMMIT_ACTIVITY ? (result as CommitBatchResult) : undefined;
         emit('end', commit ? { status: commit.status, written: commit.recordsWritten } : {});
         if (key && commit && killAfter.has(key) && firstToKill(faults.eventsFile, key)) {
           emit('killAfterCommit', { status: commit.status });

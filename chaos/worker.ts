@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * The chaos worker: the worker of `npm run worker` (startWorker in src/app/run-worker.ts: the
+ * The chaos worker: the worker of `npm run worker` (startWorker in examples/support/start-worker.ts: the
  * state plugin, the sample source and the example workflows, configured by DATABASE_URL,
  * TEMPORAL_ADDRESS and SYNC_TASK_QUEUE), plus the fault hooks of worker-faults.ts, the workflow
  * bundle that the harness built once (CHAOS_WORKFLOW_BUNDLE, with the activity timeouts of
  * activity-timeouts.ts) and a short sticky-queue timeout. The harness runs it as a separate
  * process and kills it.
  */
+import type { ConnectionTimeouts } from '../src/backend/options';
 import { appSettingsFromEnv } from '../examples/support/settings';
 import { runMain } from '../examples/support/main';
 import { startWorker } from '../examples/support/start-worker';
@@ -19,11 +20,18 @@ runMain(async () => {
   const running = await startWorker(appSettingsFromEnv(), {
     logLevel: 'INFO',
     poolSize: Number(process.env.CHAOS_POOL_SIZE ?? 10),
+    timeouts: JSON.parse(process.env.CHAOS_DB_TIMEOUTS ?? '{}') as ConnectionTimeouts,
     workerOptions: {
       workflowBundle: { codePath: bundle },
       interceptors: { activity: [faultInterceptor(faults)] },
       // A workflow task meant for a killed worker's sticky queue moves on after 1 s, not 10 s.
       stickyQueueScheduleToStartTimeout: '1 second',
+      ...(process.env.CHAOS_POLLS
+        ? {
+            maxConcurrentActivityTaskPolls: Number(process.env.CHAOS_POLLS),
+            maxConcurrentWorkflowTaskPolls: Number(process.env.CHAOS_POLLS),
+          }
+        : {}),
     },
   });
   // Ready once it polls: the plugin opens and migrates its database first.

@@ -8,7 +8,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import type { ConnectionTimeouts } from '../src/backend/options';
 import type { EventLog } from './events';
+import type { ChaosNetwork, WorkerEndpoints } from './hosts/network';
 import type { SeededRandom } from './random';
 import type { WorkerFaults } from './worker-faults';
 
@@ -31,6 +33,11 @@ export interface WorkerSpec {
   readonly killAfterCommit?: readonly string[];
   /** Commits that stall until released (see worker-faults.ts). Default: none. */
   readonly stallBeforeCommit?: WorkerFaults['stallBeforeCommit'];
+  /**
+   * Long polls it keeps open per task kind (activity, workflow; at least 2). Each open poll of a
+   * host that died can be handed a task that is then lost until its timeout. Default: the SDK's (10).
+   */
+  readonly polls?: number;
 }
 
 /** Where the workers connect, and how. */
@@ -43,6 +50,14 @@ export interface WorkerEnvironment {
   readonly poolSize: number;
   /** Prefix of the workers' `application_name` in pg_stat_activity. */
   readonly appName: string;
+  /** Timeouts of each worker's state plugin connections. Default: the library's. */
+  readonly timeouts?: ConnectionTimeouts;
+  /**
+   * The lab when the workers run on hosts of their own: each worker gets a host whose only links
+   * are its proxies to PostgreSQL and Temporal (`databaseUrl` names the database to reach).
+   * Default: none (workers run on this host and use `databaseUrl` and `temporalAddress`).
+   */
+  readonly network?: ChaosNetwork;
 }
 
 /** How a worker process ended. */
@@ -70,6 +85,9 @@ export class ChaosWorkers {
   starts = 0;
   private readonly running = new Map<string, Running>();
   private readonly logs = new Map<string, WriteStream>();
+  private readonly hosts = new Map<string, WorkerEndpoints>();
+  /** Workers whose host is gone for good: never restarted. */
+  private readonly retired = new Set<string>();
   private stopping = false;
 
   constructor(
@@ -83,6 +101,9 @@ export class ChaosWorkers {
 
   /** Starts every worker and waits until each polls its task queue; throws if one cannot start. */
   async start(): Promise<void> {
+    if (this.env.network)
+      for (const spec of this.specs)
+        this.hosts.set(spec.name, await this.env.network.addWorker(spec.name));
     await Promise.all(this.specs.map((spec) => this.spawn(spec).ready));
     for (const spec of this.specs) {
       if (!this.running.get(spec.name)?.isReady)
@@ -134,6 +155,16 @@ export class ChaosWorkers {
     return true;
   }
 
+  /**
+   * SIGKILLs a worker for good (its host died): it is not restarted and its exit is not a crash.
+   * Works on a stopped (SIGSTOP) process too.
+   */
+  async retire(name: string): Promise<void> {
+    this.retired.add(name);
+    const running = this.running.get(name);
+    if (running) await this.kill(name, running.child.pid ?? -1);
+  }
+
   /** Stops every worker: SIGTERM (graceful), then SIGKILL after `graceMs`; no more restarts. */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
@@ -148,6 +179,8 @@ export class ChaosWorkers {
       }),
     );
     for (const stream of this.logs.values()) stream.end();
+    for (const name of this.hosts.keys()) await this.env.network?.removeWorker(name);
+    this.hosts.clear();
   }
 
   private spawn(spec: WorkerSpec): Running {
@@ -157,23 +190,32 @@ export class ChaosWorkers {
       killAfterCommit: spec.killAfterCommit ?? [],
       stallBeforeCommit: spec.stallBeforeCommit ?? [],
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'chaos', 'worker.ts')], {
+    const host = this.hosts.get(spec.name);
+    const database = decodeURIComponent(new URL(this.env.databaseUrl).pathname.slice(1));
+    const args = ['--import', 'tsx', join(ROOT, 'chaos', 'worker.ts')];
+    const options = {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         TMPDIR: process.env.TMPDIR,
-        DATABASE_URL: this.env.databaseUrl,
-        TEMPORAL_ADDRESS: this.env.temporalAddress,
+        DATABASE_URL: host ? host.databaseUrl(database) : this.env.databaseUrl,
+        TEMPORAL_ADDRESS: host ? host.temporalAddress : this.env.temporalAddress,
         SYNC_TASK_QUEUE: this.env.taskQueue,
         CHAOS_WORKFLOW_BUNDLE: this.env.workflowBundle,
         CHAOS_POOL_SIZE: String(this.env.poolSize),
         CHAOS_FAULTS: JSON.stringify(faults),
         // node-postgres names its connections after this, so pg_stat_activity shows each worker's.
         PGAPPNAME: `${this.env.appName}-${spec.name}`,
+        CHAOS_DB_TIMEOUTS: JSON.stringify(this.env.timeouts ?? {}),
+        CHAOS_POLLS: spec.polls === undefined ? '' : String(spec.polls),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+      stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
+    };
+    const child =
+      host && this.env.network
+        ? this.env.network.spawn(spec.name, process.execPath, args, options)
+        : spawn(process.execPath, args, options);
     this.starts++;
     live.add(child);
     child.once('exit', () => live.delete(child));
@@ -214,7 +256,7 @@ export class ChaosWorkers {
       this.exits.push({ worker: running.spec.name, pid, by, code, signal, t: Date.now() });
     if (by === 'crash' && !this.stopping)
       this.log(`worker ${running.spec.name} (pid ${pid}) CRASHED: code ${code}, signal ${signal}`);
-    if (this.stopping) return;
+    if (this.stopping || this.retired.has(running.spec.name)) return;
     setTimeout(
       () => {
         if (!this.stopping) this.spawn(running.spec);

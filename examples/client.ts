@@ -10,7 +10,7 @@ import { renderStateTable } from './support/state-table';
 import { appSettingsFromEnv, requireTemporalAddress } from './support/settings';
 import { connectClient } from '../src/client/temporal-settings';
 import type { BatchSyncInput } from '../workflows/batch-sync-workflow';
-import { SAMPLE_STREAMS } from '../workflows/examples/records-through-workflow';
+import { SAMPLE_STREAM_NAMES } from './sample-source/streams';
 
 const args = process.argv.slice(2);
 const usage =
@@ -35,7 +35,7 @@ runMain(async () => {
       connectionId,
       source: {
         name: 'sample-source',
-        streams: [...SAMPLE_STREAMS],
+        streams: [...SAMPLE_STREAM_NAMES],
         config: {
           count: records,
           ...(args.includes('--fail-batch')

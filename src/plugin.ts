@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { SimplePlugin } from '@temporalio/plugin';
 import { createStateActivities } from '../activities/create-state-activities';
 import { prefixActivities } from '../activities/prefix-activities';
+import type { ConnectionTimeouts } from './backend/options';
 import { SqlStateBackend } from './backend/sql-state-backend';
 import { InvalidInputError } from './errors';
 import type { SourceReader } from './activity-bodies/source-reader';
@@ -26,6 +27,8 @@ export interface SyncStatePluginOptions {
   readonly preparedStatements?: boolean;
   /** Most database connections the plugin's pool opens. Default: 10. */
   readonly poolSize?: number;
+  /** Timeouts and keepalive of the plugin's own connections (with `url`); see `ConnectionTimeouts` for each default. */
+  readonly timeouts?: ConnectionTimeouts;
   /** Registers the activities as `activityNamePrefix + name` (e.g. `syncState.commitBatch`). Default: `''`. */
   readonly activityNamePrefix?: string;
   /**

@@ -16,13 +16,30 @@ export {
 } from './state-activities';
 export type { StateActivityOptions } from './state-activities';
 export { SyncSession } from './sync-session';
-export { sortMessages, stateFileText } from './state-file-text';
+export { toStateInputFileText as stateFileText } from '../src/protocol/state-file-text';
 export { streamStatesOf } from '../src/protocol/stream-states';
 export type { StreamStateEntry } from '../src/protocol/stream-states';
 export { DEFAULT_MAX_PAYLOAD_BYTES, jsonBytes } from '../src/protocol/json-bytes';
 export type { CheckpointInput, SyncBatchOptions, SyncSessionOptions } from './sync-session';
 export { continueSyncAsNew } from './continue-as-new';
-export type * from '../src/activity-bodies/types';
+export type {
+  CheckpointEntry,
+  CommitBatchInput,
+  CommitBatchResult,
+  GetStateInput,
+  StartSyncInput,
+  StartSyncResult,
+  StateOwner,
+  StreamKey,
+  StreamProgress,
+  StreamRefInput,
+  SyncBatchInput,
+  SyncBatchResult,
+  SyncProgress,
+  SyncStateSnapshot,
+  WriteStateInput,
+  WriteStateResult,
+} from '../src/activity-bodies/types';
 export type {
   AirbyteStateMessage,
   AirbyteStreamState,
@@ -32,6 +49,7 @@ export type {
   JsonValue,
 } from '../src/protocol/types';
 export type { StateActivities } from '../activities/create-state-activities';
-export { RESET_STREAM_UPDATE_NAME, resetStreamUpdate, StreamResets } from './reset-stream-update';
-export type { ResetStreamRequest, ResetStreamResult } from './reset-stream-update';
+export { RESET_STREAM_UPDATE_NAME, resetStreamUpdate } from './definitions';
+export type { ResetStreamRequest, ResetStreamResult } from './definitions';
+export { StreamResets } from './reset-stream-update';
 export { CONNECTOR_PROGRESS_SIGNAL_NAME, connectorProgressSignal } from './connector-progress';

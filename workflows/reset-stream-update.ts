@@ -1,41 +1,7 @@
-import { condition, defineUpdate, setHandler } from '@temporalio/workflow';
-import type { ClearedStreamState } from '../src/backend/clear-states';
+import { condition, setHandler } from '@temporalio/workflow';
 import type { StreamKey } from '../src/activity-bodies/types';
+import { type ResetStreamRequest, type ResetStreamResult, resetStreamUpdate } from './definitions';
 import type { SyncSession } from './sync-session';
-
-/** Update name of "reset a stream" on the sync workflows; callable from any SDK by this name. */
-export const RESET_STREAM_UPDATE_NAME = 'temporal-sync-state.resetStream';
-
-/** What to reset: one stream of the sync. */
-export interface ResetStreamRequest {
-  readonly stream: string;
-  /** The stream's namespace; absent or `null`: none. */
-  readonly namespace?: string | null;
-  /** Kept with the clear in the state history. Default: none. */
-  readonly note?: string;
-}
-
-/** What a reset did, once the workflow applied it between two batches. */
-export interface ResetStreamResult {
-  readonly stream: string;
-  readonly namespace: string | null;
-  /** The state it removed; `null` when the stream had none yet. */
-  readonly removed: ClearedStreamState | null;
-  /**
-   * `false`: this run reads the stream again from scratch. `true`: this run had already finished
-   * the stream (or stops before reading it again), so the next run reads it.
-   */
-  readonly rereadByNextRun: boolean;
-}
-
-/**
- * Resets a stream of a running sync: the workflow clears the stream's state between two of its
- * batches (never while one is in flight, whose commit would write the old cursor back) and reads
- * it again from scratch. The update completes once the reset is applied.
- */
-export const resetStreamUpdate = defineUpdate<ResetStreamResult, [ResetStreamRequest]>(
-  RESET_STREAM_UPDATE_NAME,
-);
 
 interface Ticket {
   readonly request: ResetStreamRequest;

@@ -5,15 +5,9 @@ import {
   proxyLocalActivities,
 } from '@temporalio/workflow';
 import type { StateActivities } from '../activities/create-state-activities';
+import { NON_RETRYABLE_ERROR_TYPES } from './definitions';
 
-/** Activity error types that no retry can fix. */
-export const NON_RETRYABLE_ERROR_TYPES = [
-  'InvalidStateMessage',
-  'InvalidInput',
-  'StaleCheckpoint',
-  'StateNotFound',
-  'PayloadTooLarge',
-];
+export { NON_RETRYABLE_ERROR_TYPES } from './definitions';
 
 /** Options of {@link proxyStateActivities}. */
 export interface StateActivityOptions {

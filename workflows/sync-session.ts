@@ -225,7 +225,7 @@ export class SyncSession {
 
   /** The live progress, as the query returns it. */
   progress(): SyncProgress {
-    // Same order as readSyncProgress (src/sync/read-progress.ts), so both shapes compare equal.
+    // Same order as readSyncProgress (src/client/read-progress.ts), so both shapes compare equal.
     const streams = [...this.streams.values()]
       .map((s) => ({ ...s }))
       .sort(

@@ -70,7 +70,7 @@ export const workerMemoryCase: BenchCase = {
             .map(([k, v]) => `\`${k}=${v}\``)
             .join(
               ', ',
-            )}, as the Dockerfile runs the worker (src/app/worker-process.ts says why). Peak = the process's getrusage high-water mark; flat = RSS over the last quarter of the records at most ${FLAT_TOLERANCE * 100}% above the second quarter.`,
+            )}, as the Dockerfile runs the worker (examples/support/worker-process.ts says why). Peak = the process's getrusage high-water mark; flat = RSS over the last quarter of the records at most ${FLAT_TOLERANCE * 100}% above the second quarter.`,
           `With the plugin: ${describe(ours)}.`,
           `No-op state activities (the plugin registered, its activities never called): ${describe(noop)}.`,
           last
@@ -172,7 +172,7 @@ async function startWorkerProcess(
     databaseUrl: ctx.databaseUrl,
   };
   // The worker as the Dockerfile runs it: compiled JavaScript (no tsx, no loader thread), with
-  // the process settings we ship (src/app/worker-process.ts), and our own execArgv rather than
+  // the process settings we ship (examples/support/worker-process.ts), and our own execArgv rather than
   // the parent's (--cpu-prof, --test…).
   const child = fork(entry, [JSON.stringify(config)], {
     cwd: ROOT,

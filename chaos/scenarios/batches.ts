@@ -1,4 +1,4 @@
-import { SAMPLE_STREAMS } from '../../workflows/examples/records-through-workflow';
+import { SAMPLE_STREAM_NAMES } from '../../examples/sample-source/streams';
 import type { SeededRandom } from '../random';
 import type { ChaosConnection } from '../sync-run';
 import { batchKey } from '../worker-faults';
@@ -16,8 +16,8 @@ export function pickBatches(
   count: number,
 ): string[] {
   const perStream = batchesPerStream(connection, batchSize);
-  return random.sample(count, 0, perStream * SAMPLE_STREAMS.length - 1).map((i) => {
-    const stream = SAMPLE_STREAMS[Math.floor(i / perStream)] as string;
+  return random.sample(count, 0, perStream * SAMPLE_STREAM_NAMES.length - 1).map((i) => {
+    const stream = SAMPLE_STREAM_NAMES[Math.floor(i / perStream)] as string;
     return batchKey(connection.connectionId, stream, (i % perStream) + 1);
   });
 }

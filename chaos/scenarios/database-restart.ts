@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { connectionsByWorker } from '../connection-check';
 import { outageScenario } from './outages';
 
 const title = 'PostgreSQL stopped and started again mid-sync (fast and immediate shutdowns)';
@@ -9,6 +9,8 @@ export const databaseRestart = outageScenario({
   title,
   promise:
     'A database restart only delays the sync: the activities that fail on it are retried, the sync completes exactly, the worker neither crashes nor leaks connections.',
+  faults:
+    'PostgreSQL stopped (fast, then immediate shutdown: a crash) and started again on its data folder and port, mid-sync; two workers',
   randomLabel: 'outages',
   planned: (size) => size.databaseRestarts,
   noun: 'database restarts',
@@ -47,18 +49,3 @@ export const databaseRestart = outageScenario({
     });
   },
 });
-
-async function connectionsByWorker(url: string, appName: string): Promise<Record<string, number>> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ app: string; n: string }>(
-      `select application_name as app, count(*)::text as n from pg_stat_activity
-        where starts_with(application_name, $1) group by 1 order by 1`,
-      [appName],
-    );
-    return Object.fromEntries(rows.map((r) => [r.app, Number(r.n)]));
-  } finally {
-    await client.end();
-  }
-}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ActivityEvent } from '../events';
 import type { Scenario, ScenarioContext, ScenarioResult } from '../scenario';
 import { type ChaosConnection, sleep, SyncRun, type SyncOutcome } from '../sync-run';
-import { SAMPLE_STREAMS } from '../../workflows/examples/records-through-workflow';
+import { SAMPLE_STREAM_NAMES } from '../../examples/sample-source/streams';
 import { batchKey } from '../worker-faults';
 import { batchesPerStream } from './batches';
 
@@ -25,6 +25,8 @@ export const fencing: Scenario = {
   title,
   promise:
     "Two runs of one connection cannot both commit: the older run's commit fails with a non-retryable StaleCheckpoint, so state never moves backwards and no record is written over by a stale run.",
+  faults:
+    'two runs of one connection at once: a second workflow id started on purpose while the first runs (with another batch size), and a zombie: a commit that stalls before its transaction while its run is terminated and a new run takes over (and commits past it), then wakes',
   async run(ctx: ScenarioContext): Promise<ScenarioResult> {
     const { size } = ctx;
     const random = ctx.random.fork('fencing');
@@ -38,7 +40,7 @@ export const fencing: Scenario = {
         count: size.smallRecords,
       };
       const perStream = batchesPerStream(zombie, size.batchSize);
-      const stream = random.pick(SAMPLE_STREAMS);
+      const stream = random.pick(SAMPLE_STREAM_NAMES);
       return {
         rival,
         rivalAfter: random.int(1, Math.max(1, Math.floor((perStream * 3) / 4))),
@@ -138,13 +140,16 @@ async function zombieRound(
   }
   await older.terminate('chaos: this run is presumed dead; a new run takes over');
   const newer = await run.startSync(connection);
-  // Wake the zombie as soon as the newer run has claimed the connection.
+  // Wake the zombie once the newer run has claimed the connection and committed past the stalled
+  // batch: whatever rows of that batch exist then are the newer run's, so a row of it written
+  // after the release would be the zombie's (zombie-check.ts).
   const deadline = Date.now() + ZOMBIE_TIMEOUT_MS;
-  while (
-    run.monitor.epoch(connection.connectionId) <= (stalled.epoch ?? 0) &&
-    Date.now() < deadline
-  )
-    await sleep(20);
+  const passed = () =>
+    run.monitor.epoch(connection.connectionId) > (stalled.epoch ?? 0) &&
+    run.monitor.checkpoint(connection.connectionId, stalled.stream ?? '') >
+      (stalled.checkpoint ?? 0);
+  while (!passed() && Date.now() < deadline) await sleep(20);
+  await run.markRelease(stalled.worker);
   writeFileSync(stall.releaseFile, '');
   const refused = await waitForEvent(
     run,

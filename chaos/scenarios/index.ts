@@ -1,8 +1,13 @@
 /** The scenarios of `npm run chaos`, in the order they run. */
 import type { Scenario } from '../scenario';
+import { databaseCrash } from './database-crash';
 import { databaseRestart } from './database-restart';
+import { dbPartition } from './db-partition';
 import { fencing } from './fencing';
+import { hostDies } from './host-dies';
 import { severalWorkers } from './several-workers';
+import { slowNetwork } from './slow-network';
+import { temporalPartition } from './temporal-partition';
 import { temporalRestart } from './temporal-restart';
 import { workerKills } from './worker-kills';
 
@@ -12,6 +17,22 @@ export const SCENARIOS: readonly Scenario[] = [
   databaseRestart,
   temporalRestart,
   fencing,
+  dbPartition,
+  temporalPartition,
+  slowNetwork,
+  hostDies,
+  databaseCrash,
 ];
 
-export { databaseRestart, fencing, severalWorkers, temporalRestart, workerKills };
+export {
+  databaseCrash,
+  databaseRestart,
+  dbPartition,
+  fencing,
+  hostDies,
+  severalWorkers,
+  slowNetwork,
+  temporalPartition,
+  temporalRestart,
+  workerKills,
+};

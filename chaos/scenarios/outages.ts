@@ -9,6 +9,7 @@ export interface OutageScenarioSpec {
   readonly name: Scenario['name'];
   readonly title: Scenario['title'];
   readonly promise: Scenario['promise'];
+  readonly faults: Scenario['faults'];
   /** Label of the seeded random stream of the outages (keeps a seed's runs reproducible). */
   readonly randomLabel: string;
   /** How many outages to plan, and what to call them in a problem ("database restarts"). */
@@ -35,6 +36,7 @@ export function outageScenario(spec: OutageScenarioSpec): Scenario {
     name: spec.name,
     title: spec.title,
     promise: spec.promise,
+    faults: spec.faults,
     async run(ctx: ScenarioContext): Promise<ScenarioResult> {
       const { size } = ctx;
       const connection: ChaosConnection = { connectionId: spec.name, count: size.smallRecords };

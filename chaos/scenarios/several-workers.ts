@@ -11,11 +11,13 @@ export const severalWorkers: Scenario = {
   title,
   promise:
     'Workers sharing a task queue can die while the others carry on: every batch is committed exactly once, whichever worker ran it.',
+  faults:
+    'three worker processes on one task queue; two of them SIGKILLed again and again (also right after commits), the third never',
   async run(ctx: ScenarioContext): Promise<ScenarioResult> {
     const { size } = ctx;
     const connection: ChaosConnection = {
       connectionId: 'several-workers',
-      count: size.smallRecords,
+      count: size.severalWorkersRecords,
     };
     // Only a killable worker kills itself after a commit, so some of these may not happen.
     const afterCommit = pickBatches(
@@ -42,6 +44,7 @@ export const severalWorkers: Scenario = {
         // Three workers keep the sync moving fast: shorter delays, so every planned kill lands.
         maxDelayMs: Math.round(size.maxKillDelayMs / 3),
         random: ctx.random.fork('kills'),
+        aimedShare: size.aimedShare,
         done: () => closed,
       });
       const outcome = await run.waitForSync(handle.workflowId);

@@ -9,6 +9,8 @@ export const temporalRestart = outageScenario({
   title,
   promise:
     'A Temporal server crash only delays the sync: once the server is back on its persisted history, the workflow continues and completes exactly.',
+  faults:
+    'the Temporal dev server (state in a SQLite file, `--db-filename`) SIGKILLed and started again on its port, mid-sync; two workers',
   randomLabel: 'restarts',
   planned: (size) => size.temporalRestarts,
   noun: 'Temporal restarts',

@@ -12,6 +12,8 @@ export const workerKills: Scenario = {
   title,
   promise:
     'A worker can die at any moment, also after the database committed a batch and before Temporal heard of it: no record is lost or written twice, and the state never moves backwards.',
+  faults:
+    'one worker process, SIGKILLed by the harness at random moments (some of them aimed at a commit in flight) and by itself right after chosen commits; restarted after each kill',
   async run(ctx: ScenarioContext): Promise<ScenarioResult> {
     const { size } = ctx;
     const connection: ChaosConnection = { connectionId: 'worker-kills', count: size.records };
@@ -34,6 +36,7 @@ export const workerKills: Scenario = {
         totalBatches: batchesPerStream(connection, size.batchSize) * 3,
         maxDelayMs: size.maxKillDelayMs,
         random: ctx.random.fork('kills'),
+        aimedShare: size.aimedShare,
         done: () => closed,
       });
       const outcome = await run.waitForSync(handle.workflowId);

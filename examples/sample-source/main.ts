@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The sample source as an Airbyte connector executable:
- *   npx tsx bin/sample-source.ts read --config config.json --catalog catalog.json [--state state.json]
- * or, after `npm run build`, `node dist/bin/sample-source.js ...`. See src/sample-source/cli.ts.
+ *   npx tsx examples/sample-source/main.ts read --config config.json --catalog catalog.json [--state state.json]
+ * or, after `npm run build:examples`, `node build/examples/sample-source/main.js ...`. See examples/sample-source/cli.ts.
  */
 import { runCli } from './cli';
 

@@ -90,9 +90,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   };
 }
 
-async function waitUntilServing(
+/** Waits until the dev server at `address` serves the default namespace, or its process exits. */
+export async function waitUntilServing(
   address: string,
-  child: ChildProcess,
+  child: Pick<ChildProcess, 'exitCode'>,
   timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -13,7 +13,7 @@ import { connectClient } from '../../src/client/temporal-settings';
 import { SqlStateBackend } from '../../src/backend/sql-state-backend';
 import type { SyncProgress } from '../../src/activity-bodies/types';
 import type { BatchSyncInput } from '../../workflows/batch-sync-workflow';
-import { SAMPLE_STREAMS } from '../../workflows/examples/records-through-workflow';
+import { SAMPLE_STREAM_NAMES } from '../sample-source/streams';
 import { formatBytes, formatCount, ProgressDisplay } from './progress-display';
 import { findRetriedActivities, measureHistory, runSyncToEnd } from './run-sync';
 import { installRuntime, type RunningWorker, startWorker } from './start-worker';
@@ -88,7 +88,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       // Batch 5 fails once, or the last one when a short demo has fewer.
       source: {
         name: 'sample-source',
-        streams: [...SAMPLE_STREAMS],
+        streams: [...SAMPLE_STREAM_NAMES],
         config: {
           count: perStream,
           seed: 42,

@@ -12,6 +12,7 @@ import { createSampleSourceActivities } from '../../activities/examples/sample-s
 import { createSampleSourceReader } from '../sample-source/reader';
 import { type AppSettings, requireDatabaseUrl, requireTemporalAddress } from './settings';
 import { connectWorker } from '../../src/client/temporal-settings';
+import type { ConnectionTimeouts } from '../../src/backend/options';
 import { SqlStateBackend } from '../../src/backend/sql-state-backend';
 import { SyncStatePlugin } from '../../src/plugin';
 
@@ -19,6 +20,8 @@ import { SyncStatePlugin } from '../../src/plugin';
 export interface StartWorkerOptions {
   /** Most database connections. Default: 10. */
   readonly poolSize?: number;
+  /** Timeouts and keepalive of the state plugin's connections. Default: those of `ConnectionTimeouts`. */
+  readonly timeouts?: ConnectionTimeouts;
   /** Lowest level the SDK logs. Default: `'WARN'` (the demo keeps its screen for progress). */
   readonly logLevel?: LogLevel;
   /** Where the SDK logs, unless {@link installRuntime} ran before. Default: the console. */
@@ -29,7 +32,11 @@ export interface StartWorkerOptions {
    */
   readonly workerOptions?: Pick<
     WorkerOptions,
-    'interceptors' | 'workflowBundle' | 'stickyQueueScheduleToStartTimeout'
+    | 'interceptors'
+    | 'workflowBundle'
+    | 'stickyQueueScheduleToStartTimeout'
+    | 'maxConcurrentActivityTaskPolls'
+    | 'maxConcurrentWorkflowTaskPolls'
   >;
 }
 
@@ -97,6 +104,7 @@ export async function startWorker(
         poolSize: options.poolSize,
         schema: settings.schema,
         readers: { 'sample-source': createSampleSourceReader() },
+        timeouts: options.timeouts,
       }),
     ],
   });

@@ -1,6 +1,6 @@
 import { describeValue, InvalidInputError } from '../errors';
 import type { JsonObject } from '../protocol/types';
-import { isPlainObject, type JsonProblem } from '../protocol/validate';
+import { isPlainObject, walkJson, type JsonProblem } from '../protocol/json-problem';
 
 /**
  * Most UTF-8 bytes of one record's primary key values together. They form one btree index entry,
@@ -8,9 +8,6 @@ import { isPlainObject, type JsonProblem } from '../protocol/validate';
  * whatever their compressibility.
  */
 export const MAX_KEY_BYTES = 2048;
-
-/** JSON nested deeper than this is refused (and cycles with it). */
-const MAX_DEPTH = 200;
 
 /**
  * Checks records before anything is written: JSON objects of plain JSON values whose texts
@@ -24,7 +21,7 @@ export function checkRecords(value: unknown, primaryKey: readonly string[]): Jso
   value.forEach((record: unknown, i) => {
     if (!isPlainObject(record))
       throw new InvalidInputError(`records[${i}]`, 'a JSON object', describeValue(record));
-    const problem = findRecordProblem(record, `records[${i}]`, 0);
+    const problem = walkJson(record, `records[${i}]`, 0, { text: textProblem });
     if (problem) throw new InvalidInputError(problem.path, problem.expected, problem.received);
     let keyBytes = 0;
     for (const column of primaryKey) {
@@ -46,56 +43,6 @@ export function checkRecords(value: unknown, primaryKey: readonly string[]): Jso
     }
   });
   return value as JsonObject[];
-}
-
-/** Where a record stops being JSON that jsonb stores exactly, in one walk. */
-function findRecordProblem(value: unknown, path: string, depth: number): JsonProblem | undefined {
-  if (depth > MAX_DEPTH)
-    return {
-      path,
-      expected: `JSON nested at most ${MAX_DEPTH} levels deep (and no cycles)`,
-      received: 'deeper nesting',
-    };
-  switch (typeof value) {
-    case 'string':
-      return textProblem(value, path);
-    case 'boolean':
-      return undefined;
-    case 'number':
-      return Number.isFinite(value)
-        ? undefined
-        : { path, expected: 'a finite number', received: String(value) };
-    case 'object': {
-      if (value === null) return undefined;
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
-          const item: unknown = value[i];
-          if (item === undefined)
-            return {
-              path: `${path}[${i}]`,
-              expected: 'a JSON value',
-              received: 'undefined (or a hole)',
-            };
-          const problem = findRecordProblem(item, `${path}[${i}]`, depth + 1);
-          if (problem) return problem;
-        }
-        return undefined;
-      }
-      if (!isPlainObject(value))
-        return { path, expected: 'a JSON value', received: describeValue(value) };
-      for (const key of Object.keys(value)) {
-        const keyProblem = textProblem(key, `${path} (a property name)`);
-        if (keyProblem) return keyProblem;
-        const item = value[key];
-        const problem =
-          item === undefined ? undefined : findRecordProblem(item, `${path}.${key}`, depth + 1);
-        if (problem) return problem;
-      }
-      return undefined;
-    }
-    default:
-      return { path, expected: 'a JSON value', received: describeValue(value) };
-  }
 }
 
 /** Text that PostgreSQL cannot store: NUL (text and jsonb refuse it), lone UTF-16 surrogates. */

@@ -21,7 +21,7 @@ export async function commitBatch(
   input: unknown,
 ): Promise<CommitBatchResult> {
   const batch = checkCommitBatchInput(backend, input);
-  const outcome = await backend.commit({
+  const outcome = await backend.commits.commit({
     fence: { connectionId: batch.connectionId, epoch: batch.epoch },
     streams: [
       {

@@ -1,7 +1,7 @@
 import type { ClearedStreamState } from '../backend/clear-states';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
-import { lockConnectionEpoch } from '../backend/sql/claim-connection';
-import { describeValue, InvalidInputError, StaleCheckpointError } from '../errors';
+import { checkTablePrefix } from '../backend/options';
+import { describeValue, InvalidInputError } from '../errors';
 import { checkInteger, checkConnectionId, checkStream } from './check-input';
 import { checkGetStateInput, checkJsonNumbers } from './state-snapshot';
 import type { StateOwner, StreamKey } from './types';
@@ -41,41 +41,34 @@ export async function resetStreams(
     throw new InvalidInputError('streams', 'an array of streams', describeValue(value.streams));
   const streams = value.streams.map((s, i) => checkStream(`streams[${i}]`, s));
   const note = typeof value.note === 'string' ? value.note : undefined;
-  await backend.migrate();
-  return backend.fork().transactional(async (em) => {
-    const current = await lockConnectionEpoch(em, backend.tables, connectionId);
-    if (current !== epoch) {
-      throw new StaleCheckpointError(
-        connectionId,
-        `the reset carries epoch ${epoch} but the connection's is ${current ?? 'unclaimed'}`,
-      );
-    }
-    const provider = await backend.getStateProvider(owner.sourceName, {
-      destinationName: owner.destinationName,
-      tablePrefix: owner.tablePrefix,
-      em,
-    });
-    const messageOf = (s: { name: string; namespace: string }) =>
-      provider.stateMessageArtifacts.find(
-        (m) =>
-          m.type === 'STREAM' &&
-          m.stream?.stream_descriptor.name === s.name &&
-          (m.stream.stream_descriptor.namespace ?? '') === s.namespace,
-      );
-    const stored = streams.filter((s) => messageOf(s) !== undefined);
-    if (stored.length === 0) return { removed: [] };
-    // The removed state goes back to the workflow as JSON: refuse before clearing what it cannot carry.
-    checkJsonNumbers(
-      owner.sourceName,
-      stored.map((s) => messageOf(s) ?? null),
-    );
-    const removed = await backend.clearState(owner.sourceName, {
-      destinationName: owner.destinationName,
-      tablePrefix: owner.tablePrefix,
-      streams: stored,
-      note,
-      em,
-    });
-    return { removed };
+  const stateOwner = {
+    sourceName: owner.sourceName,
+    destinationName: owner.destinationName,
+    tablePrefix: checkTablePrefix(owner.tablePrefix ?? backend.tablePrefix),
+  };
+  // The removed state goes back to the workflow as JSON: refuse before clearing what it cannot
+  // carry. Only this run writes the connection's state meanwhile (it is fenced), so what is read
+  // here is what the commit below clears.
+  const provider = await backend.getStateProvider(owner.sourceName, {
+    destinationName: owner.destinationName,
+    tablePrefix: stateOwner.tablePrefix,
   });
+  checkJsonNumbers(
+    owner.sourceName,
+    streams.map(
+      (s) =>
+        provider.stateMessageArtifacts.find(
+          (m) =>
+            m.type === 'STREAM' &&
+            m.stream?.stream_descriptor.name === s.name &&
+            (m.stream.stream_descriptor.namespace ?? '') === s.namespace,
+        ) ?? null,
+    ),
+  );
+  const { cleared } = await backend.commits.commit({
+    fence: { connectionId, epoch },
+    streams: [],
+    clear: { owner: stateOwner, streams, note },
+  });
+  return { removed: [...cleared] };
 }

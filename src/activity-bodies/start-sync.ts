@@ -1,6 +1,5 @@
 import { checkTablePrefix } from '../backend/options';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
-import { claimConnection } from '../backend/sql/claim-connection';
 import { describeValue, InvalidInputError } from '../errors';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../protocol/json-bytes';
 import { checkConnectionId, checkOptionalName } from './check-input';
@@ -38,9 +37,7 @@ export async function startSync(
     destinationName: owner.destinationName ?? '',
     tablePrefix: checkTablePrefix(owner.tablePrefix ?? backend.tablePrefix),
   };
-  const epoch = await backend
-    .fork()
-    .transactional((em) => claimConnection(em, backend.tables, connectionId, runOwner, stateOwner));
+  const epoch = await backend.connections.claim(connectionId, runOwner, stateOwner);
   const checkpoints = await backend.getCheckpoints(connectionId);
   if (!loadState) return { epoch, checkpoints };
   return checkPayloadSize(

@@ -1,6 +1,6 @@
 import type { SqlStateBackend } from '../backend/sql-state-backend';
 import type { StateProvider } from '../backend/state-provider';
-import type { SqlExecutor } from '../backend/sql/executor';
+import type { SqlExecutor } from '../backend/executor';
 import { describeValue, InvalidInputError, UnsafeIntegerError } from '../errors';
 import { findBigInt } from '../protocol/exact-json';
 import type { AirbyteStateMessage } from '../protocol/types';

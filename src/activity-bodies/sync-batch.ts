@@ -97,7 +97,7 @@ export async function syncBatch(
   const state = prepareStateMessage(stateMessage(batch.stream, read.state), {
     maxBytes: backend.maxStateBytes,
   });
-  const outcome = await backend.commit({
+  const outcome = await backend.commits.commit({
     fence: { connectionId: batch.connectionId, epoch: batch.epoch },
     streams: [
       {

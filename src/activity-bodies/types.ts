@@ -28,7 +28,7 @@ export interface GetStateInput extends StateOwner {
 
 /**
  * What `getState` returns: every stored message (STREAM, GLOBAL, LEGACY), each once. The
- * workflow helpers derive the rest (`streamStates`, `stateFileText`), so that a result never
+ * workflow helpers derive the rest (`streamStatesOf`, `stateFileText`), so that a result never
  * carries a state twice.
  */
 export interface SyncStateSnapshot {

@@ -35,7 +35,7 @@ export async function writeStateMessages(
     latest.set(id, prepared);
   }
   if (latest.size === 0) return { written: 0 };
-  await backend.commit({
+  await backend.commits.commit({
     fence,
     streams: [],
     state: {

@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { syncStateEntities } from '../entities';
 import { describeValue, InvalidInputError } from '../errors';
+import { connectionSettings } from './connection-settings';
 import { checkSchema, type ConnectOptions, DEFAULT_SCHEMA } from './options';
 
 /**
@@ -28,11 +29,13 @@ export async function openStateOrm(
       describeValue(poolSize),
     );
   }
+  const settings = connectionSettings(options.timeouts);
   const orm = await MikroORM.init({
     clientUrl: options.url,
     schema,
     entities: [...syncStateEntities],
-    pool: { min: 0, max: poolSize },
+    pool: { min: 0, max: poolSize, afterCreate: settings.afterCreate },
+    driverOptions: { connection: settings.connection },
     allowGlobalContext: false,
     ensureDatabase: false,
     debug: false,

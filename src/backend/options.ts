@@ -45,6 +45,60 @@ export interface ConnectOptions extends SqlStateBackendOptions {
   readonly url: string;
   /** Most connections the backend's pool opens, at least 2. Default: 10 (MikroORM's default). */
   readonly poolSize?: number;
+  /**
+   * Timeouts and TCP keepalive of the pool's connections, so that a dead worker host, a cut link
+   * or a hung server cannot hold row locks or pool connections for long. Each field has its own
+   * default (see {@link ConnectionTimeouts}); 0 turns one off.
+   */
+  readonly timeouts?: ConnectionTimeouts;
+}
+
+/** `statement_timeout` of the backend's own connections: 60 s, the state activities' start-to-close timeout. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000;
+/** `idle_in_transaction_session_timeout`: 30 s. */
+export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
+/** How long a connection waits for any answer to a query before it is destroyed: 75 s. */
+export const DEFAULT_READ_TIMEOUT_MS = 75_000;
+/** How long opening a connection may take: 10 s. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Idle time before the first TCP keepalive probe, on both ends: 15 s. */
+export const DEFAULT_KEEPALIVE_MS = 15_000;
+
+/**
+ * Timeouts of the connections that `SqlStateBackend.connect` (and so `SyncStatePlugin` with a
+ * `url`) opens; a MikroORM instance of your own keeps its own settings. All in milliseconds.
+ * The server-side ones are sent as startup parameters (behind a pooler that refuses those, such
+ * as PgBouncer without `ignore_startup_parameters`, set them to 0).
+ */
+export interface ConnectionTimeouts {
+  /**
+   * `statement_timeout`: the server cancels a statement (a lock wait included) after this long;
+   * the activity fails retryably. Default: 60 s ({@link DEFAULT_STATEMENT_TIMEOUT_MS}).
+   */
+  readonly statementMs?: number;
+  /**
+   * `idle_in_transaction_session_timeout`: the server ends a session that sits in an open
+   * transaction without a statement for this long, which releases its row locks: the bound on
+   * how long a worker that died mid-commit blocks the retry of that commit.
+   * Default: 30 s ({@link DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS}).
+   */
+  readonly idleInTransactionMs?: number;
+  /**
+   * A connection with a query outstanding that hears nothing from the server for this long is
+   * destroyed (the link is dead, or its answer was lost); the query fails retryably and the pool
+   * opens a fresh connection. Keep it above {@link statementMs}. Default: 75 s
+   * ({@link DEFAULT_READ_TIMEOUT_MS}).
+   */
+  readonly readMs?: number;
+  /** Opening a connection (TCP and the startup handshake) gives up after this long. Default: 10 s ({@link DEFAULT_CONNECT_TIMEOUT_MS}). */
+  readonly connectMs?: number;
+  /**
+   * TCP keepalive on both ends, after this long without traffic. The server (`tcp_keepalives_*`)
+   * then probes every third of it and drops a peer that misses 3 probes, so it ends the session
+   * of a dead worker host within about twice this time; the client's later probes follow the
+   * operating system's settings. Default: 15 s ({@link DEFAULT_KEEPALIVE_MS}).
+   */
+  readonly keepAliveMs?: number;
 }
 
 /** Options of `backend.getStateWriter`. */

@@ -18,18 +18,17 @@ import {
   type StateWriterOptions,
 } from './options';
 import { clearStates, type ClearedStreamState } from './clear-states';
-import { CommitTransaction } from './commit/commit-transaction';
-import { TableChangedError } from './commit/record-errors';
-import type { RecordTable } from './commit/record-table';
-import { RecordTables } from './commit/record-tables';
-import type { CommitOutcome, CommitPlan } from './commit/types';
+import { SyncCommits } from './commit/sync-commits';
+import { SyncConnections } from './connections';
+import { type ListedStateRow, listStates, type StateListing } from './sql/list-states';
+import { lockStates, type StateLockMode } from './sql/lock-states';
+import type { StateSelection } from './sql/select-states';
 import { PruneSchedule } from './prune-schedule';
 import { findRollbackTarget } from './rollback-target';
 import type { AppendedVersionRow, HistoryAppend } from './sql/append-history';
 import { type SqlExecutor, type StateTables, stateTables } from './sql/executor';
 import { backendStatementOptions, type StatementOptions } from './sql/run-statement';
 import { selectHistory } from './sql/select-history';
-import { selectCheckpoints } from './sql/stream-checkpoints';
 import { selectStates } from './sql/select-states';
 import { upsertCacheStates } from './sql/upsert-cache-states';
 import { upsertDestinationStates } from './sql/upsert-destination-states';
@@ -74,7 +73,10 @@ export class SqlStateBackend {
   private isMigrated = false;
   private readonly snapshots = new ProviderSnapshots();
   private readonly prunes = new PruneSchedule();
-  private readonly recordTables = new RecordTables();
+  /** The runs that own connections: claims, checkpoints, owners. */
+  readonly connections: SyncConnections;
+  /** The commits of syncs: the one commit step (src/backend/commit). */
+  readonly commits: SyncCommits;
   /**
    * Runs the writes that come without a caller's `em`: single statements outside any
    * transaction, no entity ever loaded, so one fork serves them all (a fork per write is ~3 µs
@@ -100,6 +102,18 @@ export class SqlStateBackend {
     this.statements = backendStatementOptions(
       checkBoolean('preparedStatements', options.preparedStatements ?? true),
     );
+    const port = {
+      tables: this.tables,
+      fork: () => this.fork(),
+      migrate: () => (this.isMigrated ? Promise.resolve() : this.migrate()),
+    };
+    this.connections = new SyncConnections(port);
+    this.commits = new SyncCommits({
+      ...port,
+      writeStates: (owner, states, writeOptions) => this.write(owner, states, writeOptions),
+      clearStates: (em, owner, streams, note) => this.clearPresent(em, owner, streams, note),
+      clearStateRows: (owner, clearOptions) => this.clearStateRows(owner.sourceName, clearOptions),
+    });
   }
 
   /** Opens a PostgreSQL connection pool, migrates the state tables, and returns a backend that owns the pool. */
@@ -206,7 +220,7 @@ export class SqlStateBackend {
    * stream, when that version is a clear, or when several were written in that millisecond.
    * Returns the new version.
    */
-  async rollbackState(
+  async restoreStateVersion(
     sourceName: string,
     options: RollbackStateOptions,
   ): Promise<StateHistoryEntry> {
@@ -241,7 +255,7 @@ export class SqlStateBackend {
    * deletion as a version without state, so a clear can be rolled back. It never writes empty
    * state. A named stream without state throws `StateNotFoundError`. Returns what it removed.
    */
-  async clearState(
+  async clearStateRows(
     sourceName: string,
     options: ClearStateOptions = {},
   ): Promise<ClearedStreamState[]> {
@@ -264,61 +278,27 @@ export class SqlStateBackend {
    * The last committed checkpoint of each stream of a connection (streams never committed are
    * absent), by namespace and name.
    */
-  async getCheckpoints(connectionId: string): Promise<CheckpointEntry[]> {
+  getCheckpoints(connectionId: string): Promise<CheckpointEntry[]> {
+    return this.connections.checkpoints(connectionId);
+  }
+
+  /** Lists the state rows of both state tables (without their state), with their sizes. */
+  async listStateRows(listing: StateListing = {}): Promise<ListedStateRow[]> {
     await this.migrate();
-    const rows = await selectCheckpoints(this.fork(), this.tables, connectionId);
-    return rows.map((row) => ({
-      name: row.stream_name,
-      namespace: row.stream_namespace === '' ? null : row.stream_namespace,
-      checkpoint: Number(row.checkpoint),
-      recordsCommitted: Number(row.records_committed),
-      committedAt: new Date(row.committed_at).toISOString(),
-    }));
+    return listStates(this.fork(), this.tables, listing);
   }
 
   /**
-   * @internal The one commit step, in a transaction of its own (see `CommitTransaction`): fence,
-   * checkpoints, records, state. Tried once more when a table this worker had checked changed
-   * behind its back, checking it then, so that a warm worker answers like a fresh one.
+   * @internal Locks the state rows of one owner inside the caller's transaction (`update` for rows
+   * it will change, `share` to read them), waiting for writers in flight: the state operations
+   * read under it after they fenced the runs.
    */
-  async commit(plan: CommitPlan): Promise<CommitOutcome> {
-    if (!this.isMigrated) await this.migrate();
-    try {
-      return await this.beginCommit().commit(plan);
-    } catch (error) {
-      if (!(error instanceof TableChangedError)) throw error;
-      return this.beginCommit().commit(plan);
-    }
-  }
-
-  /**
-   * @internal A commit whose records are written ahead (a connector's, while they wait for their
-   * STATE); its `commit` is the same commit step as {@link commit}'s.
-   */
-  beginCommit(): CommitTransaction {
-    return new CommitTransaction({
-      tables: this.tables,
-      recordTables: this.recordTables,
-      fork: () => this.fork(),
-      writeStates: (owner, states, options) => this.write(owner, states, options),
-      clearStates: (owner, options) => this.clearState(owner.sourceName, options),
-    });
-  }
-
-  /**
-   * @internal Creates or checks the record tables of a run in one transaction (layout and owning
-   * stream; columns a newer schema has are added), before its first commit.
-   */
-  async prepareRecordTables(tables: readonly RecordTable[]): Promise<void> {
-    await this.migrate();
-    const remember: (() => void)[] = [];
-    await this.fork().transactional(async (em) => {
-      for (const table of tables) {
-        const prepared = await this.recordTables.prepare(em, this.tables, table, { recheck: true });
-        if (prepared !== 'trusted') remember.push(prepared);
-      }
-    });
-    for (const done of remember) done();
+  lockStateRows(
+    db: SqlExecutor,
+    owner: Omit<StateSelection, 'streams'>,
+    mode: StateLockMode,
+  ): Promise<void> {
+    return lockStates(db, this.tables, owner, mode);
   }
 
   /** Closes the connection pool if {@link connect} opened it; a MikroORM instance you passed in stays open. */
@@ -330,6 +310,36 @@ export class SqlStateBackend {
   /** A fresh EntityManager for one call: no shared context, no identity map that grows. */
   fork(): EntityManager {
     return this.orm.em.fork();
+  }
+
+  /** Clears the streams among `streams` that have state (a run's reset), inside `em`. */
+  private async clearPresent(
+    em: EntityManager,
+    owner: StateWriterKey,
+    streams: readonly { readonly name: string; readonly namespace: string }[],
+    note: string | undefined,
+  ): Promise<ClearedStreamState[]> {
+    const provider = await this.getStateProvider(owner.sourceName, {
+      destinationName: owner.destinationName,
+      tablePrefix: owner.tablePrefix,
+      em,
+    });
+    const stored = streams.filter((s) =>
+      provider.stateMessageArtifacts.some(
+        (m) =>
+          m.type === 'STREAM' &&
+          m.stream?.stream_descriptor.name === s.name &&
+          (m.stream.stream_descriptor.namespace ?? '') === s.namespace,
+      ),
+    );
+    if (stored.length === 0) return [];
+    return this.clearStateRows(owner.sourceName, {
+      destinationName: owner.destinationName,
+      tablePrefix: owner.tablePrefix,
+      streams: stored,
+      note,
+      em,
+    });
   }
 
   private prepare(message: unknown): PreparedStateMessage {

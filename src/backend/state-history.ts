@@ -225,7 +225,7 @@ export interface StateHistoryOptions {
   readonly em?: SqlExecutor;
 }
 
-/** Options of `SqlStateBackend.rollbackState`. */
+/** Options of `SqlStateBackend.restoreStateVersion`. */
 export interface RollbackStateOptions extends AuthorOptions {
   /** The stream to roll back; a bare name must have versions in one namespace only. Required. */
   readonly stream: StreamRef;
@@ -242,7 +242,7 @@ export interface RollbackStateOptions extends AuthorOptions {
   readonly em?: SqlExecutor;
 }
 
-/** Options of `SqlStateBackend.clearState`. */
+/** Options of `SqlStateBackend.clearStateRows`. */
 export interface ClearStateOptions extends AuthorOptions {
   /** Clear only these streams (`_GLOBAL` / `_LEGACY` for those kinds). Default: every stream. */
   readonly streams?: readonly StreamRef[];

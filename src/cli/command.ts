@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { CliContext } from './context';
+import type { CommandArgs } from './args';
 import { CliError, EXIT } from './errors';
+
+export { type CommandArgs, listOption, stringOption } from './args';
 
 /** One option of a command, with its help. */
 export interface OptionSpec {
@@ -10,12 +13,6 @@ export interface OptionSpec {
   /** Placeholder of the value in the help, e.g. `NAME`. */
   readonly value?: string;
   readonly help: string;
-}
-
-/** The parsed command line of one command. */
-export interface CommandArgs {
-  readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
-  readonly positionals: readonly string[];
 }
 
 /** One CLI command: its usage, help and body. */
@@ -125,15 +122,3 @@ export const EXIT_CODES_HELP =
   'Exit codes: 0 done; 1 failed (database, Temporal, unexpected); 2 bad usage or input, nothing ' +
   'changed; 3 not found; 4 refused (a sync of the connection is running, or Temporal cannot be ' +
   'asked; see --force).';
-
-/** A string option's value, or `undefined`. */
-export function stringOption(args: CommandArgs, name: string): string | undefined {
-  const value = args.values[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** A repeatable string option's values (empty when absent). */
-export function listOption(args: CommandArgs, name: string): string[] {
-  const value = args.values[name];
-  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
-}

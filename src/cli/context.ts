@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { SqlStateBackend } from '../backend/sql-state-backend';
 import { temporalSettingsFromEnv, type TemporalSettings } from '../client/temporal-settings';
 import { stringifyExactJson } from '../protocol/exact-json';
-import { type CommandArgs, stringOption } from './command';
+import { type CommandArgs, stringOption } from './args';
 import { CliError, EXIT } from './errors';
 
 /** How long the CLI waits for Temporal before it calls it unreachable. */

@@ -4,7 +4,7 @@ import {
   type ResetStreamRequest,
   type ResetStreamResult,
   resetStreamUpdate,
-} from '../../workflows/reset-stream-update';
+} from '../../workflows/definitions';
 
 /**
  * Resets one stream of the running sync of a connection (the example `batchSyncWorkflow`): the

@@ -2,7 +2,6 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { syncWorkflowId } from '../../workflows/definitions';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
-import { selectOwnerConnections } from '../backend/sql/owner-connections';
 
 /** Whose state: a source, at a destination (absent: the cache), under a table prefix. */
 export interface SyncStateOwner {
@@ -47,7 +46,7 @@ export async function findRunningSyncs(
   const ids = new Set(options.connectionIds ?? []);
   await backend.migrate();
   for (const owner of owners) {
-    const connections = await selectOwnerConnections(backend.fork(), backend.tables, {
+    const connections = await backend.connections.ofOwner({
       sourceName: owner.sourceName,
       destinationName: owner.destinationName ?? '',
       tablePrefix: owner.tablePrefix,

@@ -7,8 +7,8 @@ import {
 import { getSyncStateQuery, syncWorkflowId } from '../../workflows/definitions';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
 import { InvalidInputError } from '../errors';
-import { mergeSyncProgress } from '../activity-bodies/merge-progress';
-import { readSyncProgress } from '../activity-bodies/read-progress';
+import { mergeSyncProgress } from './merge-progress';
+import { readSyncProgress } from './read-progress';
 import type { SyncProgress } from '../activity-bodies/types';
 
 /** Options of {@link startSyncWorkflow}. */

@@ -134,7 +134,7 @@ export class CommitWriter {
         destinationName: this.owner.destinationName,
         tablePrefix: this.owner.tablePrefix,
       };
-      const tx = this.tx ?? this.backend.beginCommit();
+      const tx = this.tx ?? this.backend.commits.begin();
       this.tx = undefined;
       const outcome = await tx.commit({
         fence: { connectionId: this.owner.connectionId, epoch: this.owner.epoch },
@@ -190,7 +190,7 @@ export class CommitWriter {
 
   private async flush(): Promise<void> {
     if (this.bufferedRecords === 0) return;
-    this.tx ??= this.backend.beginCommit();
+    this.tx ??= this.backend.commits.begin();
     for (const [target, lines] of this.buffers) {
       const rows = await this.insert(this.tx, target, lines);
       const table = target.table;

@@ -6,7 +6,7 @@ import { describeValue, InvalidInputError } from '../errors';
 /** The refresh modes: `remove` deletes the older generations' rows once the new read completes, `retain` keeps them. */
 export const REFRESH_MODES: readonly RefreshMode[] = ['remove', 'retain'];
 
-/** Input of {@link refreshStreams} (and of the `refreshStreams` activity and workflow update). */
+/** Input of {@link refreshStreams}. */
 export interface RefreshStreamsInput {
   /** The connection whose streams to refresh. Required. */
   readonly connectionId: string;
@@ -44,8 +44,7 @@ export interface RefreshStreamsResult {
  * the stream's state (recorded in the history, so it can be rolled back) and reads it from
  * scratch, writing the new generation; a `remove` refresh writes into a staging table that
  * replaces the stream's rows, in one transaction, only once the read completes. A sync that is
- * running applies it when its next attempt starts (`connectorSyncWorkflow`'s update restarts it
- * at once). Throws `InvalidInputError` for bad input or a stream the connection does not sync.
+ * running applies it when its next attempt starts. Throws `InvalidInputError` for bad input or a stream the connection does not sync.
  */
 export async function refreshStreams(
   backend: SqlStateBackend,

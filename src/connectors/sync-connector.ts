@@ -1,5 +1,4 @@
 import type { SqlStateBackend } from '../backend/sql-state-backend';
-import { claimAttempt } from '../backend/connection-attempts';
 import { StaleCheckpointError } from '../errors';
 import { toStateInputFileText } from '../protocol/state-file';
 import type { AirbyteStateMessage } from '../protocol/types';
@@ -70,7 +69,7 @@ export async function syncConnector(
   });
   context.signal?.throwIfAborted();
   const invocation = context.invocation ?? 1;
-  const epoch = await claimAttempt(backend, sync.connectionId, context.runOwner, {
+  const epoch = await backend.connections.claimAttempt(sync.connectionId, context.runOwner, {
     invocation,
     attempt: context.attempt,
   });
@@ -161,7 +160,7 @@ async function finalCommits(
     destinationName: sync.destinationName,
     tablePrefix: sync.tablePrefix,
   });
-  const checkpoints = await backend.getCheckpoints(sync.connectionId);
+  const checkpoints = await backend.connections.checkpoints(sync.connectionId);
   return { epoch, checkpoints, messages: snapshot.messages };
 }
 

@@ -60,9 +60,9 @@ export async function startRun(
       rows,
     );
     const staging = plans.flatMap((p) => (p.writeTable === p.table ? [] : [p.writeTable]));
-    await backend.prepareRecordTables([...selected.map((s) => s.table), ...staging]);
+    await backend.commits.prepareTables([...selected.map((s) => s.table), ...staging]);
     try {
-      await backend.commit({
+      await backend.commits.commit({
         fence: { connectionId: sync.connectionId, epoch: run.epoch },
         streams: [],
         generations: { connectionId: sync.connectionId, owner, start: plans.map((p) => p.start) },

@@ -35,7 +35,7 @@ export async function clearState(
     return await backend.fork().transactional(async (em) => {
       // Connections first, as commits lock them: the other order could deadlock with a commit.
       const fencedConnections = await fenceOwners(em, backend, [resolved], options, 'clear');
-      const removed = await backend.clearState(resolved.sourceName, {
+      const removed = await backend.clearStateRows(resolved.sourceName, {
         destinationName: resolved.destinationName,
         tablePrefix: resolved.tablePrefix,
         streams: options.streams,

@@ -1,7 +1,6 @@
 import type { ClearedStreamState } from '../backend/clear-states';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
 import type { StreamRef } from '../backend/state-provider';
-import { lockStates } from '../backend/sql/lock-states';
 import { InvalidInputError } from '../errors';
 import { fenceOwners } from './fence';
 import { getState, rowName, rowNamespace } from './get-state';
@@ -70,7 +69,7 @@ async function transfer(
       // Read first, and a commit landing in between would be moved as its older state.
       const owners = operation === 'move' ? [from, to] : [to];
       const fencedConnections = await fenceOwners(em, backend, owners, options, operation);
-      await lockStates(em, backend.tables, from, operation === 'move' ? 'update' : 'share');
+      await backend.lockStateRows(em, from, operation === 'move' ? 'update' : 'share');
       const { messages } = await getState(backend, from, { streams: options.streams, em });
       if (messages.length === 0) throw NOTHING_TO_COPY; // nothing changed: undo the fencing too
       const note = (text: string) => [text, options.note].filter(Boolean).join('; ');
@@ -87,7 +86,7 @@ async function transfer(
       const written = await newestVersions(em, backend, to, messages);
       let removed: ClearedStreamState[] = [];
       if (operation === 'move') {
-        removed = await backend.clearState(from.sourceName, {
+        removed = await backend.clearStateRows(from.sourceName, {
           destinationName: from.destinationName,
           tablePrefix: from.tablePrefix,
           streams: messages.map((m) => ({ name: rowName(m), namespace: rowNamespace(m) })),

@@ -1,7 +1,5 @@
 import type { SqlStateBackend } from '../backend/sql-state-backend';
-import type { SqlExecutor } from '../backend/sql/executor';
-import { fenceConnections } from '../backend/sql/fence-connections';
-import { selectOwnerConnections } from '../backend/sql/owner-connections';
+import type { SqlExecutor } from '../backend/executor';
 import { historyOwner, type ResolvedOwner } from './owner';
 import type { StateChangeOptions } from './types';
 
@@ -19,12 +17,10 @@ export async function fenceOwners(
   if (options.fence === false) return [];
   const ids = new Set(options.connectionIds ?? []);
   for (const owner of owners) {
-    for (const id of await selectOwnerConnections(db, backend.tables, historyOwner(owner)))
-      ids.add(id);
+    for (const id of await backend.connections.ofOwner(historyOwner(owner), db)) ids.add(id);
   }
-  return fenceConnections(
+  return backend.connections.fence(
     db,
-    backend.tables,
     [...ids],
     `state ${operation} by ${options.author ?? 'library'}`,
   );

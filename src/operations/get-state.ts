@@ -1,5 +1,5 @@
 import type { SqlStateBackend } from '../backend/sql-state-backend';
-import type { SqlExecutor } from '../backend/sql/executor';
+import type { SqlExecutor } from '../backend/executor';
 import { checkStreamSelector } from '../backend/state-history';
 import type { StreamRef } from '../backend/state-provider';
 import { StateNotFoundError } from '../errors';

@@ -1,5 +1,4 @@
 import type { SqlStateBackend } from '../backend/sql-state-backend';
-import { listStates as selectListing } from '../backend/sql/list-states';
 import { checkOptionalName } from '../activity-bodies/check-input';
 
 /** One stream's stored state, as {@link listStates} lists it. */
@@ -36,8 +35,7 @@ export async function listStates(
     filter.destinationName === null
       ? null
       : checkOptionalName('destinationName', filter.destinationName);
-  await backend.migrate();
-  const rows = await selectListing(backend.fork(), backend.tables, { sourceName, destinationName });
+  const rows = await backend.listStateRows({ sourceName, destinationName });
   return rows.map((row) => ({
     sourceName: row.source_name,
     destinationName: row.destination_name,

@@ -1,6 +1,6 @@
 import { checkName, checkTablePrefix } from '../backend/options';
 import type { SqlStateBackend } from '../backend/sql-state-backend';
-import type { HistoryOwner } from '../backend/sql/owner-connections';
+import type { HistoryOwner } from '../backend/connections';
 import { describeValue, InvalidInputError } from '../errors';
 import type { StateOwnerRef } from './types';
 

@@ -23,7 +23,7 @@ export interface RollbackStateResult extends StateChangeResult {
 }
 
 /**
- * `backend.rollbackState` as an operation: in one transaction with the fencing of the owner's
+ * `backend.restoreStateVersion` as an operation: in one transaction with the fencing of the owner's
  * connections, so a running sync cannot write its newer cursor over the rollback.
  */
 export async function rollbackState(
@@ -36,7 +36,7 @@ export async function rollbackState(
   return backend.fork().transactional(async (em) => {
     // Connections first, as commits lock them: the other order could deadlock with a commit.
     const fencedConnections = await fenceOwners(em, backend, [resolved], options, 'rollback');
-    const written = await backend.rollbackState(resolved.sourceName, {
+    const written = await backend.restoreStateVersion(resolved.sourceName, {
       destinationName: resolved.destinationName,
       tablePrefix: resolved.tablePrefix,
       stream: options.stream,

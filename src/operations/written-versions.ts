@@ -1,5 +1,5 @@
 import type { SqlStateBackend } from '../backend/sql-state-backend';
-import type { SqlExecutor } from '../backend/sql/executor';
+import type { SqlExecutor } from '../backend/executor';
 import type { AirbyteStateMessage } from '../protocol/types';
 import type { ResolvedOwner } from './owner';
 import type { WrittenVersion } from './types';

@@ -26,23 +26,32 @@ export interface JsonProblem {
  * they mean absent.
  */
 export function findJsonProblem(value: unknown, path = '$', depth = 0): JsonProblem | undefined {
-  return walkJson(value, path, depth, false);
+  return walkJson(value, path, depth, {});
+}
+
+/** What a walk of {@link walkJson} refuses beyond values that are not plain JSON. */
+export interface JsonRules {
+  /**
+   * The rules of stored state: a BigInt is fine (written as its digits), and a number that
+   * `JSON.stringify` writes as an integer beyond ±(2^53 − 1) is not, as the connector path
+   * refuses such a STATE: it was probably rounded before it got here. Default: false.
+   */
+  readonly state?: boolean;
+  /** Checks each string and property name (e.g. for text the database cannot store). Default: none. */
+  readonly text?: (text: string, path: string) => JsonProblem | undefined;
 }
 
 const UNSAFE_NUMBER_EXPECTED =
   'a number within ±(2^53 - 1), or a BigInt for an exact larger integer';
 
-/**
- * {@link findJsonProblem}; for `state`, the rules of stored state: a BigInt is fine (written as
- * its digits), and a number that `JSON.stringify` writes as an integer beyond ±(2^53 − 1) is not,
- * as the connector path refuses such a STATE: it was probably rounded before it got here.
- */
+/** {@link findJsonProblem}, with the further {@link JsonRules} of what is being checked. */
 export function walkJson(
   value: unknown,
   path: string,
   depth: number,
-  state: boolean,
+  rules: JsonRules,
 ): JsonProblem | undefined {
+  const state = rules.state === true;
   if (depth > MAX_DEPTH) {
     return {
       path,
@@ -52,6 +61,7 @@ export function walkJson(
   }
   switch (typeof value) {
     case 'string':
+      return rules.text?.(value, path);
     case 'boolean':
       return undefined;
     case 'number':
@@ -77,7 +87,7 @@ export function walkJson(
               expected: 'a JSON value',
               received: 'undefined (or a hole)',
             };
-          const problem = walkJson(item, `${path}[${i}]`, depth + 1, state);
+          const problem = walkJson(item, `${path}[${i}]`, depth + 1, rules);
           if (problem) return problem;
         }
         return undefined;
@@ -85,9 +95,11 @@ export function walkJson(
       if (!isPlainObject(value))
         return { path, expected: 'a JSON value', received: describeValue(value) };
       for (const key of Object.keys(value)) {
+        const keyProblem = rules.text?.(key, `${path} (a property name)`);
+        if (keyProblem) return keyProblem;
         const item = value[key];
         const problem =
-          item === undefined ? undefined : walkJson(item, `${path}.${key}`, depth + 1, state);
+          item === undefined ? undefined : walkJson(item, `${path}.${key}`, depth + 1, rules);
         if (problem) return problem;
       }
       return undefined;

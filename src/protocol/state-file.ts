@@ -1,18 +1,9 @@
 import { describeValue, InvalidStateMessageError } from '../errors';
-import { parseExactJson, stringifyExactJson } from './exact-json';
+import { parseExactJson } from './exact-json';
+
+export { toStateInputFileText } from './state-file-text';
 import type { AirbyteStateMessage } from './types';
 import { type ValidateOptions, validateStateMessage } from './validate';
-
-/**
- * The text of a connector's `read --state FILE`: a JSON array of whole state messages,
- * laid out exactly as PyAirbyte writes it (`"[" + messages joined by "\n, " + "]"`). A BigInt
- * (an integer beyond ±(2^53 − 1) read from stored state) is written as its exact digits.
- */
-export function toStateInputFileText(messages: Iterable<AirbyteStateMessage>): string {
-  const parts: string[] = [];
-  for (const message of messages) parts.push(stringifyExactJson(message));
-  return `[${parts.join('\n, ')}]`;
-}
 
 /**
  * Parses a `--state` file (a JSON array of state messages, or one message) and validates each

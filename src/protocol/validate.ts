@@ -48,7 +48,7 @@ export function prepareStateMessage(
   options: ValidateOptions = {},
 ): PreparedStateMessage {
   const message = expectObject(value, '$', 'a JSON object (an Airbyte state message)');
-  const problem = walkJson(message, '$', 0, true);
+  const problem = walkJson(message, '$', 0, { state: true });
   if (problem) throw new InvalidStateMessageError(problem.path, problem.expected, problem.received);
   const { type, streamName, namespace } = checkStateMessageShape(message);
   const json = stringifyExactJson(message);

@@ -87,7 +87,7 @@ describe('runStatement', () => {
     await writer.writeState(message(1));
     await writer.writeState(message(2));
     const [, first] = await backend.getStateHistory('own-executor', { stream: 'users' });
-    const entry = await backend.rollbackState('own-executor', {
+    const entry = await backend.restoreStateVersion('own-executor', {
       stream: 'users',
       to: first?.version ?? 0,
       em: executor,

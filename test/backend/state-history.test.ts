@@ -6,12 +6,12 @@ import {
   type AirbyteStateMessage,
   commitBatch,
   DEFAULT_HISTORY_RETENTION,
-  historyPruneInterval,
   InvalidInputError,
   InvalidStateMessageError,
   SqlStateBackend,
   StateNotFoundError,
 } from '../../src';
+import { historyPruneInterval } from '../../src/backend/prune-schedule';
 import { withTestDatabase } from '../helpers/database';
 
 const db = withTestDatabase();
@@ -131,7 +131,7 @@ describe('state history', () => {
       `select min(version) as version from _sync_state_history where source_name = 'h-prune'`,
     );
     await assert.rejects(
-      small.rollbackState('h-prune', { stream: 'users', to: Number(oldest[0]?.version) }),
+      small.restoreStateVersion('h-prune', { stream: 'users', to: Number(oldest[0]?.version) }),
       /which the history does not hold/,
       'a version beyond the retention is gone for readers, even before its prune',
     );
@@ -169,7 +169,7 @@ describe('state history', () => {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
     const [, , first] = await backend.getStateHistory('h-rollback');
-    const rolled = await backend.rollbackState('h-rollback', {
+    const rolled = await backend.restoreStateVersion('h-rollback', {
       stream: 'users',
       to: first?.version ?? 0,
       author: 'alice',
@@ -184,7 +184,7 @@ describe('state history', () => {
       stream('users', 1),
     );
     assert.deepEqual(await cursors('h-rollback', 'users'), [1, 3, 2, 1]);
-    const byTime = await backend.rollbackState('h-rollback', {
+    const byTime = await backend.restoreStateVersion('h-rollback', {
       stream: 'users',
       to: new Date(Date.parse(rolled.writtenAt) - 1),
     });
@@ -195,7 +195,7 @@ describe('state history', () => {
     const writer = backend.getStateWriter('h-refuse');
     await writer.writeStates([stream('users', 1), stream('orders', 1)]);
     const [orders] = await backend.getStateHistory('h-refuse', { stream: 'orders' });
-    const [cleared] = await backend.clearState('h-refuse', { streams: ['users'] });
+    const [cleared] = await backend.clearStateRows('h-refuse', { streams: ['users'] });
     const before = await backend.getStateHistory('h-refuse');
     const attempts: [unknown, RegExp][] = [
       [orders?.version, /a version of stream "orders" of source "h-refuse"/],
@@ -206,7 +206,7 @@ describe('state history', () => {
     ];
     for (const [to, message] of attempts) {
       await assert.rejects(
-        backend.rollbackState('h-refuse', { stream: 'users', to: to as number }),
+        backend.restoreStateVersion('h-refuse', { stream: 'users', to: to as number }),
         (error: unknown) => error instanceof InvalidInputError && message.test(error.message),
       );
     }
@@ -217,14 +217,14 @@ describe('state history', () => {
     const writer = backend.getStateWriter('h-clear', { destinationName: 'dw' });
     await writer.writeStates([stream('users', 5), stream('orders', 6), stream('users', 7, 'crm')]);
     await assert.rejects(
-      backend.clearState('h-clear', { destinationName: 'dw', streams: ['users'] }),
+      backend.clearStateRows('h-clear', { destinationName: 'dw', streams: ['users'] }),
       /several namespaces/,
     );
     await assert.rejects(
-      backend.clearState('h-clear', { destinationName: 'dw', streams: ['nope'] }),
+      backend.clearStateRows('h-clear', { destinationName: 'dw', streams: ['nope'] }),
       StateNotFoundError,
     );
-    const removed = await backend.clearState('h-clear', {
+    const removed = await backend.clearStateRows('h-clear', {
       destinationName: 'dw',
       streams: [{ name: 'users' }],
       author: 'cli',
@@ -249,7 +249,7 @@ describe('state history', () => {
     });
     assert.deepEqual([clear?.operation, clear?.author, clear?.message], ['clear', 'cli', null]);
     assert.equal(clear?.version, removed[0]?.version);
-    await backend.rollbackState('h-clear', {
+    await backend.restoreStateVersion('h-clear', {
       destinationName: 'dw',
       stream: { name: 'users', namespace: null },
       to: write?.version ?? 0,
@@ -260,7 +260,7 @@ describe('state history', () => {
       }),
       stream('users', 5),
     );
-    const all = await backend.clearState('h-clear', { destinationName: 'dw' });
+    const all = await backend.clearStateRows('h-clear', { destinationName: 'dw' });
     assert.equal(all.length, 3, 'a clear without streams removes every stream');
   });
 

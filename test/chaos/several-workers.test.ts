@@ -10,7 +10,7 @@ test('three workers on one task queue, two of them killed again and again, deliv
   assert.deepEqual(result.problems, [], result.context);
   assert.ok(f.harnessKills >= 1, result.context);
   assert.equal(f.killsAfterCommitConfirmed, f.killsAfterCommit);
-  assert.equal(f.recordsChecked, TEST_SIZE.smallRecords * 3);
+  assert.equal(f.recordsChecked, TEST_SIZE.severalWorkersRecords * 3);
   assert.deepEqual(
     [f.lost, f.duplicated, f.mismatched, f.backwardsMoves, f.workerCrashes],
     [0, 0, 0, 0, 0],

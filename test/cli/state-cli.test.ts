@@ -15,7 +15,7 @@ import {
   type SyncProgress,
 } from '../../src';
 import type { BatchSyncInput } from '../../workflows/batch-sync-workflow';
-import { SAMPLE_STREAMS } from '../../workflows/examples/records-through-workflow';
+import { SAMPLE_STREAM_NAMES } from '../../examples/sample-source/streams';
 import { withTestDatabase } from '../helpers/database';
 import {
   startTestTemporal,
@@ -372,7 +372,7 @@ describe('temporal-sync-state with a running sync', () => {
     connectionId,
     source: {
       name: 'sample-source',
-      streams: [...SAMPLE_STREAMS],
+      streams: [...SAMPLE_STREAM_NAMES],
       config: { count: 3000, seed: 5 },
     },
     destination: { tablePrefix: `${connectionId}_` },
@@ -443,7 +443,7 @@ describe('temporal-sync-state with a running sync', () => {
     const small = sync('re1', {
       source: {
         name: 'sample-source',
-        streams: [...SAMPLE_STREAMS],
+        streams: [...SAMPLE_STREAM_NAMES],
         config: { count: 40, seed: 5 },
       },
     });

@@ -447,7 +447,9 @@ async function untilCommitted(
   stream: string,
   checkpoint: number,
 ): Promise<number> {
-  for (let i = 0; i < 1200; i++) {
+  // A wait, not a timing assertion: source-faker alone takes 10+ s to start on a loaded machine.
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
     const [row] = await sql<{ checkpoint: string }>(
       'select checkpoint from _sync_state_checkpoints where connection_id = ? and stream_name = ?',
       [connectionId, stream],
@@ -455,7 +457,7 @@ async function untilCommitted(
     if (row && Number(row.checkpoint) >= checkpoint) return Number(row.checkpoint);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(`${stream} of ${connectionId} never reached checkpoint ${checkpoint}`);
+  throw new Error(`${stream} of ${connectionId} did not reach checkpoint ${checkpoint} in 120 s`);
 }
 
 const untilProgress = (connectionId: string, done: (p: SyncProgress) => boolean) =>

@@ -111,7 +111,7 @@ describe('a source that switches between STREAM and GLOBAL state', () => {
     assert.match(globalCleared?.note ?? '', /superseded by a STREAM commit/);
 
     // A rollback of the superseded GLOBAL brings it back as a new version.
-    const rolledBack = await backend.rollbackState('fake', {
+    const rolledBack = await backend.restoreStateVersion('fake', {
       tablePrefix: 't1_',
       stream: '_GLOBAL',
       to: globalBefore!.version,

@@ -4,10 +4,10 @@ import fc from 'fast-check';
 import {
   parseExactJson,
   parseStateInputFileText,
-  prepareStateMessage,
   stringifyExactJson,
   toStateInputFileText,
 } from '../../src';
+import { prepareStateMessage } from '../../src/protocol/validate';
 import { isUnsafeIntegerNumber } from '../../src/protocol/exact-json';
 
 /** Integers JavaScript numbers cannot hold: beyond ±(2^53 - 1), up to 2^80. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { InvalidStateMessageError, prepareStateMessage, validateStateMessage } from '../../src';
+import { InvalidStateMessageError, validateStateMessage } from '../../src';
+import { prepareStateMessage } from '../../src/protocol/validate';
 
 const streamMessage = (name: string, extra: Record<string, unknown> = {}) => ({
   type: 'STREAM',

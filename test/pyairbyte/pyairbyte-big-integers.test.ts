@@ -12,7 +12,6 @@ import {
   type AirbyteStateMessage,
   copyState,
   getState,
-  getStateSnapshot,
   moveState,
   parseExactJson,
   rollbackState,
@@ -21,6 +20,7 @@ import {
   streamStatesOf,
   stringifyExactJson,
 } from '../../src';
+import { getStateSnapshot } from '../../src/activity-bodies/state-snapshot';
 import { resetStreams } from '../../src/activity-bodies/reset-streams';
 import { withTestDatabase } from '../helpers/database';
 

@@ -13,7 +13,7 @@ import {
 } from '../../src';
 import { sampleRecord, type SampleStreamName } from '../../examples/sample-source';
 import type { BatchSyncInput } from '../../workflows/batch-sync-workflow';
-import { SAMPLE_STREAMS } from '../../workflows/examples/records-through-workflow';
+import { SAMPLE_STREAM_NAMES } from '../../examples/sample-source/streams';
 import { syncWorkflowId } from '../../workflows/definitions';
 import { withTestDatabase } from '../helpers/database';
 import {
@@ -67,7 +67,7 @@ function input(
     connectionId,
     source: {
       name: 'sample-source',
-      streams: [...SAMPLE_STREAMS],
+      streams: [...SAMPLE_STREAM_NAMES],
       config: { count: 120, seed: 7, ...config },
     },
     destination: { tablePrefix: `${connectionId}_` },

@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import fc from 'fast-check';
-import { toStateInputFileText } from '../../src';
-import { stateFileText } from '../../workflows/state-file-text';
-import { arbitraryStateMessage } from '../helpers/arbitraries';
 
 /** Module paths that must never reach the workflow sandbox. */
 const FORBIDDEN = [
@@ -40,17 +36,6 @@ describe('the workflow bundle', () => {
       assert.deepEqual(bad, []);
     });
   }
-});
-
-describe('stateFileText', () => {
-  test('lays out the state file exactly as the library does', () => {
-    fc.assert(
-      fc.property(
-        fc.array(arbitraryStateMessage, { maxLength: 4 }),
-        (messages) => stateFileText(messages) === toStateInputFileText(messages),
-      ),
-    );
-  });
 });
 
 const quietLogger = {

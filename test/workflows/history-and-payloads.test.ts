@@ -21,7 +21,7 @@ import { sampleRecord } from '../../examples/sample-source';
 import type { SourceReader } from '../../src/activity-bodies/source-reader';
 import type { BatchSyncInput } from '../../workflows/batch-sync-workflow';
 import { syncWorkflowId } from '../../workflows/definitions';
-import { SAMPLE_STREAMS } from '../../workflows/examples/records-through-workflow';
+import { SAMPLE_STREAM_NAMES } from '../../examples/sample-source/streams';
 import { withTestDatabase } from '../helpers/database';
 import { startTestTemporal, type TestTemporal, withTestWorker } from '../helpers/temporal';
 
@@ -72,7 +72,11 @@ const withWorker = <T>(body: () => Promise<T>): Promise<T> =>
 
 const input = (connectionId: string, extra: Partial<BatchSyncInput> = {}): BatchSyncInput => ({
   connectionId,
-  source: { name: 'sample-source', streams: [...SAMPLE_STREAMS], config: { count: 300, seed: 3 } },
+  source: {
+    name: 'sample-source',
+    streams: [...SAMPLE_STREAM_NAMES],
+    config: { count: 300, seed: 3 },
+  },
   destination: { tablePrefix: `${connectionId}_` },
   batchSize: 10,
   ...extra,

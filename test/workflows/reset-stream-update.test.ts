@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { resetSyncStream, SqlStateBackend, startSyncWorkflow, type SyncProgress } from '../../src';
 import type { BatchSyncInput } from '../../workflows/batch-sync-workflow';
-import { SAMPLE_STREAMS } from '../../workflows/examples/records-through-workflow';
+import { SAMPLE_STREAM_NAMES } from '../../examples/sample-source/streams';
 import { withTestDatabase } from '../helpers/database';
 import {
   startTestTemporal,
@@ -42,7 +42,7 @@ const untilProgress = (connectionId: string, done: (p: SyncProgress) => boolean)
 
 const input = (connectionId: string, count = 60): BatchSyncInput => ({
   connectionId,
-  source: { name: 'sample-source', streams: [...SAMPLE_STREAMS], config: { count, seed: 4 } },
+  source: { name: 'sample-source', streams: [...SAMPLE_STREAM_NAMES], config: { count, seed: 4 } },
   streamConcurrency: 1,
   destination: { tablePrefix: `${connectionId}_` },
   batchSize: 5,

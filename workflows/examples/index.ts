@@ -3,4 +3,4 @@
  * records-through-the-workflow example that benchmarks and fault runs compare them with.
  */
 export * from '../sync-workflows';
-export { recordsThroughWorkflowSync, SAMPLE_STREAMS } from './records-through-workflow';
+export { recordsThroughWorkflowSync } from './records-through-workflow';

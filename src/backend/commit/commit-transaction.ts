@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { StaleCheckpointError } from '../../errors';
 import type { PreparedStateMessage } from '../../protocol/validate';
+import type { ClearedStreamState } from '../clear-states';
 import type { StateTables } from '../sql/executor';
 import { insertDestinationRecords } from '../sql/insert-destination-records';
 import {
@@ -29,21 +30,28 @@ export interface CommitPort {
   readonly tables: StateTables;
   readonly recordTables: RecordTables;
   fork(): EntityManager;
+  /** Clears the state of the streams that have some, recording each deletion in the history. */
+  clearStates(
+    em: EntityManager,
+    owner: StateWriterKey,
+    streams: readonly { readonly name: string; readonly namespace: string }[],
+    note: string | undefined,
+  ): Promise<ClearedStreamState[]>;
   /** The backend's one state write (upsert + history), on the transaction's `em`. */
   writeStates(
     owner: StateWriterKey,
     states: readonly PreparedStateMessage[],
     options: WriteOptions,
   ): Promise<unknown>;
-  /** The backend's clear (deletes + history), on the transaction's `em`. */
-  readonly clearStates: ClearStatesPort;
+  /** The backend's clear of named rows (deletes + history), on the transaction's `em`. */
+  readonly clearStateRows: ClearStatesPort;
 }
 
 /**
  * The one commit step: every write of records, checkpoints and state that a sync makes goes
  * through {@link commit}, in ONE transaction, in one order — pass the fence (the run's claim),
- * lock the streams' checkpoints, decide (committed before? stale?), write the records, write the
- * state with its history, save the checkpoints, COMMIT. A connector's records may be written
+ * lock the streams' checkpoints, decide (committed before? stale?), clear what the plan clears,
+ * write the records, write the state with its history, save the checkpoints, COMMIT. A connector's records may be written
  * ahead into the same transaction ({@link writeRecords}) while they wait for their STATE.
  */
 export class CommitTransaction {
@@ -115,6 +123,7 @@ export class CommitTransaction {
         return {
           status: 'alreadyCommitted',
           fencedConnections: [],
+          cleared: [],
           checkpoints: plan.streams.map((stream, i) => ({
             key: stream.key,
             checkpoint: last.get(i)!.checkpoint,
@@ -124,6 +133,9 @@ export class CommitTransaction {
           })),
         };
       }
+      const cleared = plan.clear
+        ? await this.port.clearStates(em, plan.clear.owner, plan.clear.streams, plan.clear.note)
+        : [];
       const rows = await this.writePlannedRecords(em, plan.streams, decision);
       if (plan.state) {
         const stateKey =
@@ -149,7 +161,7 @@ export class CommitTransaction {
           await supersedeOtherStateTypes(
             em,
             this.port.tables,
-            this.port.clearStates,
+            this.port.clearStateRows,
             plan.state.owner,
             type,
             {
@@ -163,7 +175,7 @@ export class CommitTransaction {
             em,
             {
               tables: this.port.tables,
-              clearStates: this.port.clearStates,
+              clearStates: this.port.clearStateRows,
               writeStates: (owner, states, options) =>
                 this.port.writeStates(owner, states, options),
               forgetTable: (table) =>
@@ -190,7 +202,7 @@ export class CommitTransaction {
       await em.commit();
       this.em = undefined;
       for (const remember of this.onCommitted.splice(0)) remember();
-      return { status: 'committed', checkpoints, fencedConnections, refreshesCompleted };
+      return { status: 'committed', checkpoints, fencedConnections, cleared, refreshesCompleted };
     } catch (error) {
       await this.rollback();
       if (error instanceof TableChangedError) this.port.recordTables.forget(error.table);

@@ -12,7 +12,8 @@ export interface FencePassed {
 }
 
 /**
- * The one place where a write is checked against the runs that own connections, inside the
+ * Where a write is checked against the runs that own connections (this file is the one place of
+ * fencing: {@link passFence} for writes, {@link fenceRuns} for edits), inside the
  * write's transaction and before anything is written. The rows it reads stay locked until the
  * transaction ends, so that no run can claim the connection between this check and the commit.
  * Throws {@link StaleCheckpointError} when the write may not go through.
@@ -57,5 +58,20 @@ export async function passFence(
       ids[0] ?? '',
       `the state write carries no claim, but connection${ids.length > 1 ? 's' : ''} ${ids.join(', ')} sync${ids.length > 1 ? '' : 's'} this state; pass connectionId and the epoch of its run, or force the write (recorded in the history; it fences those runs)`,
     );
-  return { fencedConnections: await fenceConnections(db, tables, ids, 'forced state write') };
+  return { fencedConnections: await fenceRuns(db, tables, ids, 'forced state write') };
+}
+
+/**
+ * Fences off the runs of `connectionIds` that have been claimed, for an edit of their state made
+ * outside them (the state operations, a forced write): raises each epoch and makes `by` the
+ * owner, so that their commits fail as stale from now on and cannot write older state over the
+ * edit. Inside the caller's transaction. Returns the connections it fenced.
+ */
+export function fenceRuns(
+  db: SqlExecutor,
+  tables: StateTables,
+  connectionIds: readonly string[],
+  by: string,
+): Promise<string[]> {
+  return fenceConnections(db, tables, connectionIds, by);
 }

@@ -1,4 +1,5 @@
 import type { PreparedStateMessage } from '../../protocol/validate';
+import type { ClearedStreamState } from '../clear-states';
 import type { StateWriterKey } from '../sql-state-writer';
 import type { AuthorOptions } from '../state-history';
 import type { GenerationPlan } from './generation-steps';
@@ -64,6 +65,15 @@ export interface CommitPlan {
    * (a staging table swapped in) when a stream's read completes. Default: none.
    */
   readonly generations?: GenerationPlan;
+  /**
+   * State to clear (each deletion recorded in the history), e.g. a run's reset of some streams;
+   * streams without state are skipped. Default: none.
+   */
+  readonly clear?: {
+    readonly owner: StateWriterKey;
+    readonly streams: readonly { readonly name: string; readonly namespace: string }[];
+    readonly note?: string;
+  };
 }
 
 /** A stream's checkpoint after a commit. */
@@ -87,4 +97,6 @@ export interface CommitOutcome {
   readonly fencedConnections: readonly string[];
   /** Streams whose refresh this commit completed (see `CommitPlan.generations`). */
   readonly refreshesCompleted?: readonly string[];
+  /** What the plan's `clear` removed (empty without one). */
+  readonly cleared: readonly ClearedStreamState[];
 }

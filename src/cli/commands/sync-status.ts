@@ -1,8 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { syncWorkflowId } from '../../../workflows/definitions';
-import { selectConnectionOwner } from '../../backend/sql/select-connection-owner';
 import { getSyncState } from '../../client/sync-workflows';
-import { readSyncProgress } from '../../activity-bodies/read-progress';
+import { readSyncProgress } from '../../client/read-progress';
 import type { SyncProgress } from '../../activity-bodies/types';
 import { type CommandArgs, type CommandSpec, stringOption } from '../command';
 import type { CliContext } from '../context';
@@ -84,7 +83,7 @@ async function syncProgress(
   const source = stringOption(args, 'source');
   const owner =
     source === undefined
-      ? await selectConnectionOwner(backend.fork(), backend.tables, connectionId)
+      ? await backend.connections.ownerOf(connectionId)
       : {
           sourceName: source,
           destinationName: stringOption(args, 'destination') ?? '',

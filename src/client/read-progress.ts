@@ -1,8 +1,7 @@
 import type { SqlStateBackend } from '../backend/sql-state-backend';
-import { selectCheckpoints } from '../backend/sql/stream-checkpoints';
 import { streamStatesOf } from '../protocol/stream-states';
-import { getStateSnapshot } from './state-snapshot';
-import type { StateOwner, StreamProgress, SyncProgress } from './types';
+import { getStateSnapshot } from '../activity-bodies/state-snapshot';
+import type { StateOwner, StreamProgress, SyncProgress } from '../activity-bodies/types';
 
 /**
  * Rebuilds from the database the progress that a sync workflow's query returns while it runs:
@@ -14,12 +13,8 @@ export async function readSyncProgress(
   status: SyncProgress['status'],
 ): Promise<SyncProgress> {
   const snapshot = await getStateSnapshot(backend, owner);
-  const db = backend.fork();
-  const checkpoints = await selectCheckpoints(db, backend.tables, owner.connectionId);
-  const epochs = await db.execute<{ epoch: string }[]>(
-    `select epoch from ${backend.tables.connections} where connection_id = ?`,
-    [owner.connectionId],
-  );
+  const checkpoints = await backend.connections.checkpoints(owner.connectionId);
+  const epoch = (await backend.connections.epoch(owner.connectionId)) ?? 0;
   const streams = new Map<string, StreamProgress>();
   const key = (name: string, namespace: string | null) => JSON.stringify([namespace ?? '', name]);
   for (const s of streamStatesOf(snapshot.messages)) {
@@ -33,28 +28,29 @@ export async function readSyncProgress(
     });
   }
   for (const row of checkpoints) {
-    const namespace = row.stream_namespace === '' ? null : row.stream_namespace;
-    const k = key(row.stream_name, namespace);
-    streams.set(k, {
-      name: row.stream_name,
-      namespace,
-      state: streams.get(k)?.state ?? null,
-      checkpoint: Number(row.checkpoint),
-      recordsCommitted: Number(row.records_committed),
-      committedAt: new Date(row.committed_at).toISOString(),
-    });
+    const k = key(row.name, row.namespace);
+    streams.set(k, { ...row, state: streams.get(k)?.state ?? null });
   }
-  const list = sortStreams([...streams.values()]);
-  const committed = list
-    .map((s) => s.committedAt)
-    .filter((t): t is string => t !== null)
-    .sort();
   return {
     connectionId: owner.connectionId,
     sourceName: owner.sourceName,
     destinationName: owner.destinationName ?? null,
     status,
-    epoch: Number(epochs[0]?.epoch ?? 0),
+    epoch,
+    ...progressOfStreams([...streams.values()]),
+  };
+}
+
+/** The streams of a progress, sorted, with the totals over them. */
+export function progressOfStreams(
+  streams: StreamProgress[],
+): Pick<SyncProgress, 'streams' | 'recordsCommitted' | 'batchesCommitted' | 'lastCommittedAt'> {
+  const list = sortStreams(streams);
+  const committed = list
+    .map((s) => s.committedAt)
+    .filter((t): t is string => t !== null)
+    .sort();
+  return {
     streams: list,
     recordsCommitted: list.reduce((sum, s) => sum + s.recordsCommitted, 0),
     batchesCommitted: list.reduce((sum, s) => sum + s.checkpoint, 0),

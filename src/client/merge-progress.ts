@@ -1,5 +1,5 @@
-import { sortStreams } from './read-progress';
-import type { StreamProgress, SyncProgress } from './types';
+import { progressOfStreams } from './read-progress';
+import type { StreamProgress, SyncProgress } from '../activity-bodies/types';
 
 /**
  * A running sync's progress that is never older than the database: `live` (the workflow's query
@@ -18,16 +18,5 @@ export function mergeSyncProgress(live: SyncProgress, stored: SyncProgress): Syn
     newer = true;
   }
   if (!newer) return live;
-  const list = sortStreams([...streams.values()]);
-  const committed = list
-    .map((s) => s.committedAt)
-    .filter((t): t is string => t !== null)
-    .sort();
-  return {
-    ...live,
-    streams: list,
-    recordsCommitted: list.reduce((sum, s) => sum + s.recordsCommitted, 0),
-    batchesCommitted: list.reduce((sum, s) => sum + s.checkpoint, 0),
-    lastCommittedAt: committed.at(-1) ?? null,
-  };
+  return { ...live, ...progressOfStreams([...streams.values()]) };
 }

@@ -1,0 +1,165 @@
+import type { ActivityEvent } from '../events';
+import { LinkFaults } from '../link-faults';
+import type { Scenario, ScenarioContext, ScenarioResult } from '../scenario';
+import { COMMIT_ACTIVITY } from '../sync-path';
+import { type ChaosConnection, sleep, SyncRun } from '../sync-run';
+import { batchesPerStream, pickProgressPoints } from './batches';
+import { NETWORK_TIMEOUTS, workerInCommit } from './network-workers';
+
+const title =
+  'a worker cut off from Temporal mid-commit while its commit is held in the network; Temporal gives the batch to another worker; then the held commit lands';
+
+/**
+ * The zombie worker's connection timeouts: its held commit must outlive the hold (the
+ * server-side idle-in-transaction timeout and the client's read timeout would otherwise end it
+ * before it lands), as with the library's defaults (30 s and 75 s) against a shorter hold.
+ */
+const ZOMBIE_TIMEOUTS = { ...NETWORK_TIMEOUTS, idleInTransactionMs: 60_000, readMs: 60_000 };
+
+/** Longest wait for the other worker to move the stream past the held commit, in ms. */
+const MOVE_ON_WITHIN_MS = 40_000;
+
+/**
+ * (g) The real zombie. Two workers on hosts of their own. At planned points the harness slows
+ * one worker's database link a little, waits for a commit in flight on it, and then at once
+ * holds that link (nothing gets through, nothing is lost) and cuts the worker's link to Temporal.
+ * Temporal times the attempt out and gives the batch to the other worker, which commits it and
+ * moves the stream on; then the hold ends and the zombie's transaction reaches PostgreSQL late.
+ * The fencing must refuse it (StaleCheckpoint) with no row written; the refusals are counted.
+ */
+export const temporalPartition: Scenario = {
+  name: 'temporal-partition',
+  title,
+  hosts: true,
+  promise:
+    "A worker cut off from Temporal keeps running its commit while Temporal gives the batch to another worker: when the cut-off worker's commit lands late it is refused, leaves no row behind, and the sync completes exactly.",
+  faults:
+    "separate hosts; a worker's link to Temporal black-holed and its link to PostgreSQL held while a commit is in flight, until another worker has committed past that batch; then the held commit lands; two workers",
+  async run(ctx: ScenarioContext): Promise<ScenarioResult> {
+    const { size } = ctx;
+    const connection: ChaosConnection = {
+      connectionId: 'temporal-partition',
+      count: size.networkRecords,
+    };
+    const run = new SyncRun(ctx, 'temporal-partition', {
+      workers: [
+        { name: 'w1', killable: false },
+        { name: 'w2', killable: false },
+      ],
+      connections: [connection],
+      timeouts: ZOMBIE_TIMEOUTS,
+      expectStaleCommits: true,
+    });
+    const random = ctx.random.fork('zombies');
+    const points = pickProgressPoints(
+      random,
+      batchesPerStream(connection, size.batchSize) * 3,
+      size.zombieRounds,
+    );
+    const plan = points.map((point) => ({ point, worker: random.pick(['w1', 'w2']) }));
+    const outcomes: string[] = [];
+    try {
+      await run.begin();
+      const faults = new LinkFaults(ctx, run, 20_000);
+      const handle = await run.startSync(connection);
+      let closed = false;
+      const rounds = (async () => {
+        for (const round of plan) {
+          await run.untilBatches(round.point, () => closed);
+          if (closed) return;
+          outcomes.push(await zombieRound(run, faults, round.worker, () => closed));
+          ctx.log(
+            `temporal-partition: ${round.worker} after ${round.point} batches: ${outcomes.at(-1)}`,
+          );
+        }
+      })();
+      const outcome = await run.waitForSync(handle.workflowId);
+      closed = true;
+      await rounds;
+      run.expectCompleted(outcome);
+      run.figures.partitions = faults.partitions;
+      const refused = outcomes.filter((o) => o.startsWith('refused')).length;
+      if (outcomes.length < plan.length)
+        run.problems.push(
+          `only ${outcomes.length} of ${plan.length} zombie rounds: the sync ended first`,
+        );
+      if (plan.length > 0 && refused === 0)
+        run.problems.push(
+          `no zombie commit was refused in ${outcomes.length} rounds: ${outcomes.join('; ')}`,
+        );
+      run.notes.push(
+        `${outcomes.length} zombie rounds, ${refused} held commits refused when they landed: ${outcomes.join('; ')}.`,
+      );
+      return await run.finish(title);
+    } catch (error) {
+      await run.abort();
+      throw error;
+    }
+  },
+};
+
+/**
+ * One round; returns what became of the held commit: `refused`, `already committed` (it landed
+ * when the stream had just reached it), `committed first` (the other worker's retry found it
+ * committed), `failed` (its connection ended first), or `no commit to hold`.
+ */
+async function zombieRound(
+  run: SyncRun,
+  faults: LinkFaults,
+  worker: string,
+  done: () => boolean,
+): Promise<string> {
+  const network = faults.network;
+  // 150 ms each way: the commit's BEGIN and first statements take long enough that the hold,
+  // made as soon as the harness sees the commit start, lands before its row lock (even when the
+  // harness is slow to react on a loaded machine); caught after the lock, the held commit
+  // lands first and the other worker's retry finds it committed (counted, not refused).
+  await network.slow(worker, 'postgres', { latencyMs: 150, jitterMs: 0, rateKBps: 0 });
+  try {
+    if (!(await workerInCommit(run, worker, 15_000, done))) return 'no commit to hold';
+    await faults.cut(worker, 'postgres', 'hold');
+    await faults.cut(worker, 'temporal', 'blackhole');
+    const pid = run.workers.pid(worker) ?? 0;
+    const held = run.events
+      .activities()
+      .filter((e) => e.pid === pid && e.type === COMMIT_ACTIVITY && e.e === 'start')
+      .at(-1);
+    // Until another worker has committed past the held batch (or the time is up).
+    const deadline = Date.now() + MOVE_ON_WITHIN_MS;
+    const movedOn = () =>
+      run.monitor.checkpoint(held?.connectionId ?? '', held?.stream ?? '') >
+      (held?.checkpoint ?? 0);
+    while (Date.now() < deadline && !done() && !movedOn()) await sleep(50);
+    await faults.heal(worker, 'postgres');
+    const landed = await outcomeOf(run, held);
+    await faults.heal(worker, 'temporal');
+    return landed;
+  } finally {
+    await network.unslow(worker, 'postgres');
+  }
+}
+
+/** How the held attempt ended, waited for up to 20 s after the heal. */
+async function outcomeOf(run: SyncRun, held: ActivityEvent | undefined): Promise<string> {
+  if (!held) return 'no commit to hold';
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const end = run.events
+      .activities()
+      .find(
+        (e) =>
+          (e.e === 'end' || e.e === 'fail') &&
+          e.pid === held.pid &&
+          e.activityId === held.activityId &&
+          e.runId === held.runId &&
+          e.attempt === held.attempt,
+      );
+    const what = `${held.stream} checkpoint ${held.checkpoint}`;
+    if (end?.e === 'fail' && end.error?.type === 'StaleCheckpoint') return `refused (${what})`;
+    if (end?.e === 'fail') return `failed (${what}: ${end.error?.message.slice(0, 80)})`;
+    if (end?.status === 'alreadyCommitted') return `already committed (${what})`;
+    if (end?.status === 'committed') return `committed first (${what})`;
+    await sleep(100);
+  }
+  return 'no outcome within 20 s';
+}
