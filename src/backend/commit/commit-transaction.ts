@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { StaleCheckpointError } from '../../errors';
 import type { PreparedStateMessage } from '../../protocol/validate';
 import type { ClearedStreamState } from '../clear-states';
-import { deleteReplacedRecords } from '../sql/delete-replaced-records';
 import type { StateTables } from '../sql/executor';
 import { insertDestinationRecords } from '../sql/insert-destination-records';
 import {
@@ -13,9 +12,11 @@ import {
 import { upsertStreamRecords } from '../sql/stream-records';
 import type { StateWriterKey, WriteOptions } from '../sql-state-writer';
 import { passFence } from './fence';
+import { applyGenerationSteps } from './generation-steps';
 import { recordWriteError, TableChangedError } from './record-errors';
 import { type DestinationRecordTable, qualifiedName, type RecordTable } from './record-table';
 import type { RecordTables } from './record-tables';
+import { type ClearStatesPort, supersedeOtherStateTypes } from './supersede-states';
 import type {
   CommitOutcome,
   CommitPlan,
@@ -42,6 +43,8 @@ export interface CommitPort {
     states: readonly PreparedStateMessage[],
     options: WriteOptions,
   ): Promise<unknown>;
+  /** The backend's clear of named rows (deletes + history), on the transaction's `em`. */
+  readonly clearStateRows: ClearStatesPort;
 }
 
 /**
@@ -72,6 +75,7 @@ export class CommitTransaction {
     table: DestinationRecordTable,
     lines: readonly string[],
     syncId: string,
+    generationId: number | null = null,
   ): Promise<number> {
     const em = await this.begin();
     try {
@@ -81,6 +85,7 @@ export class CommitTransaction {
         { ...table, qualified: qualifiedName(table) },
         lines,
         syncId,
+        generationId,
       );
     } catch (error) {
       throw recordWriteError(error, table, false);
@@ -151,7 +156,34 @@ export class CommitTransaction {
               stateStream !== undefined && stateStream >= 0 ? decision[stateStream] : undefined,
           },
         });
+        const type = plan.state.messages.at(-1)?.type;
+        if (plan.state.supersedeOtherTypes && type)
+          await supersedeOtherStateTypes(
+            em,
+            this.port.tables,
+            this.port.clearStateRows,
+            plan.state.owner,
+            type,
+            {
+              note: `superseded by ${type === 'STREAM' ? 'a STREAM' : `a ${type}`} commit: a source syncs one kind of state`,
+              connectionId,
+            },
+          );
       }
+      const refreshesCompleted = plan.generations
+        ? await applyGenerationSteps(
+            em,
+            {
+              tables: this.port.tables,
+              clearStates: this.port.clearStateRows,
+              writeStates: (owner, states, options) =>
+                this.port.writeStates(owner, states, options),
+              forgetTable: (table) =>
+                this.onCommitted.push(() => this.port.recordTables.forget(table)),
+            },
+            plan.generations,
+          )
+        : undefined;
       const checkpoints: CommittedCheckpoint[] = [];
       for (const [i, stream] of plan.streams.entries()) {
         const written = rows[i]! + (stream.rowsWrittenAhead ?? 0);
@@ -170,7 +202,7 @@ export class CommitTransaction {
       await em.commit();
       this.em = undefined;
       for (const remember of this.onCommitted.splice(0)) remember();
-      return { status: 'committed', checkpoints, fencedConnections, cleared };
+      return { status: 'committed', checkpoints, fencedConnections, cleared, refreshesCompleted };
     } catch (error) {
       await this.rollback();
       if (error instanceof TableChangedError) this.port.recordTables.forget(error.table);
@@ -203,7 +235,7 @@ export class CommitTransaction {
     return false;
   }
 
-  /** Deletes what `replace` tables replace and upserts the plan's records; returns rows per stream. */
+  /** Upserts the plan's records; returns rows per stream. */
   private async writePlannedRecords(
     em: EntityManager,
     streams: readonly StreamCommit[],
@@ -211,12 +243,6 @@ export class CommitTransaction {
   ): Promise<number[]> {
     const rows: number[] = [];
     for (const [i, stream] of streams.entries()) {
-      if (stream.replaceOtherSyncs)
-        await deleteReplacedRecords(
-          em,
-          qualifiedName(stream.replaceOtherSyncs.table),
-          stream.replaceOtherSyncs.syncId,
-        );
       const records = stream.records;
       if (!records || records.rows.length === 0) {
         rows.push(0);
