@@ -128,6 +128,7 @@ export class SqlStateBackend {
       observer: this.metrics,
       writeStates: (owner, states, writeOptions) => this.write(owner, states, writeOptions),
       clearStates: (em, owner, streams, note) => this.clearPresent(em, owner, streams, note),
+      clearStateRows: (owner, clearOptions) => this.clearStateRows(owner.sourceName, clearOptions),
     });
   }
 

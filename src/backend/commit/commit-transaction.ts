@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { StaleCheckpointError } from '../../errors';
 import type { PreparedStateMessage } from '../../protocol/validate';
 import type { ClearedStreamState } from '../clear-states';
-import { deleteReplacedRecords } from '../sql/delete-replaced-records';
 import type { StateTables } from '../sql/executor';
 import { insertDestinationRecords } from '../sql/insert-destination-records';
 import {
@@ -13,9 +12,11 @@ import {
 import { upsertStreamRecords } from '../sql/stream-records';
 import type { StateWriterKey, WriteOptions } from '../sql-state-writer';
 import { passFence } from './fence';
+import { applyGenerationSteps } from './generation-steps';
 import { recordWriteError, TableChangedError } from './record-errors';
 import { type DestinationRecordTable, qualifiedName, type RecordTable } from './record-table';
 import type { RecordTables } from './record-tables';
+import { type ClearStatesPort, supersedeOtherStateTypes } from './supersede-states';
 import type {
   CommitObserver,
   CommitOutcome,
@@ -45,6 +46,8 @@ export interface CommitPort {
   ): Promise<unknown>;
   /** Told how each commit ended (metrics). Default: none. */
   readonly observer?: CommitObserver;
+  /** The backend's clear of named rows (deletes + history), on the transaction's `em`. */
+  readonly clearStateRows: ClearStatesPort;
 }
 
 /**
@@ -75,6 +78,7 @@ export class CommitTransaction {
     table: DestinationRecordTable,
     lines: readonly string[],
     syncId: string,
+    generationId: number | null = null,
   ): Promise<number> {
     const em = await this.begin();
     try {
@@ -84,6 +88,7 @@ export class CommitTransaction {
         { ...table, qualified: qualifiedName(table) },
         lines,
         syncId,
+        generationId,
       );
     } catch (error) {
       throw recordWriteError(error, table, false);
@@ -155,7 +160,34 @@ export class CommitTransaction {
               stateStream !== undefined && stateStream >= 0 ? decision[stateStream] : undefined,
           },
         });
+        const type = plan.state.messages.at(-1)?.type;
+        if (plan.state.supersedeOtherTypes && type)
+          await supersedeOtherStateTypes(
+            em,
+            this.port.tables,
+            this.port.clearStateRows,
+            plan.state.owner,
+            type,
+            {
+              note: `superseded by ${type === 'STREAM' ? 'a STREAM' : `a ${type}`} commit: a source syncs one kind of state`,
+              connectionId,
+            },
+          );
       }
+      const refreshesCompleted = plan.generations
+        ? await applyGenerationSteps(
+            em,
+            {
+              tables: this.port.tables,
+              clearStates: this.port.clearStateRows,
+              writeStates: (owner, states, options) =>
+                this.port.writeStates(owner, states, options),
+              forgetTable: (table) =>
+                this.onCommitted.push(() => this.port.recordTables.forget(table)),
+            },
+            plan.generations,
+          )
+        : undefined;
       const checkpoints: CommittedCheckpoint[] = [];
       for (const [i, stream] of plan.streams.entries()) {
         const written = rows[i]! + (stream.rowsWrittenAhead ?? 0);
@@ -179,6 +211,7 @@ export class CommitTransaction {
         checkpoints,
         fencedConnections,
         cleared,
+        refreshesCompleted,
       });
     } catch (error) {
       await this.rollback();
@@ -230,7 +263,7 @@ export class CommitTransaction {
     return false;
   }
 
-  /** Deletes what `replace` tables replace and upserts the plan's records; returns rows per stream. */
+  /** Upserts the plan's records; returns rows per stream. */
   private async writePlannedRecords(
     em: EntityManager,
     streams: readonly StreamCommit[],
@@ -238,12 +271,6 @@ export class CommitTransaction {
   ): Promise<number[]> {
     const rows: number[] = [];
     for (const [i, stream] of streams.entries()) {
-      if (stream.replaceOtherSyncs)
-        await deleteReplacedRecords(
-          em,
-          qualifiedName(stream.replaceOtherSyncs.table),
-          stream.replaceOtherSyncs.syncId,
-        );
       const records = stream.records;
       if (!records || records.rows.length === 0) {
         rows.push(0);
