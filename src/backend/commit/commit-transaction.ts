@@ -18,6 +18,7 @@ import { type DestinationRecordTable, qualifiedName, type RecordTable } from './
 import type { RecordTables } from './record-tables';
 import { type ClearStatesPort, supersedeOtherStateTypes } from './supersede-states';
 import type {
+  CommitObserver,
   CommitOutcome,
   CommitPlan,
   CommitStreamKey,
@@ -43,6 +44,8 @@ export interface CommitPort {
     states: readonly PreparedStateMessage[],
     options: WriteOptions,
   ): Promise<unknown>;
+  /** Told how each commit ended (metrics). Default: none. */
+  readonly observer?: CommitObserver;
   /** The backend's clear of named rows (deletes + history), on the transaction's `em`. */
   readonly clearStateRows: ClearStatesPort;
 }
@@ -94,6 +97,7 @@ export class CommitTransaction {
 
   /** The commit step (see the class). Rolls everything back and rethrows on any failure. */
   async commit(plan: CommitPlan): Promise<CommitOutcome> {
+    const started = performance.now();
     const em = await this.begin();
     try {
       const { fencedConnections } = await passFence(
@@ -120,7 +124,7 @@ export class CommitTransaction {
       const decision = decide(connectionId ?? '', plan.streams, last);
       if (decision === 'alreadyCommitted') {
         await this.rollback();
-        return {
+        return this.observed(plan, started, {
           status: 'alreadyCommitted',
           fencedConnections: [],
           cleared: [],
@@ -131,7 +135,7 @@ export class CommitTransaction {
             recordsCommitted: last.get(i)!.recordsCommitted,
             committedAt: last.get(i)!.committedAt,
           })),
-        };
+        });
       }
       const cleared = plan.clear
         ? await this.port.clearStates(em, plan.clear.owner, plan.clear.streams, plan.clear.note)
@@ -202,10 +206,17 @@ export class CommitTransaction {
       await em.commit();
       this.em = undefined;
       for (const remember of this.onCommitted.splice(0)) remember();
-      return { status: 'committed', checkpoints, fencedConnections, cleared, refreshesCompleted };
+      return this.observed(plan, started, {
+        status: 'committed',
+        checkpoints,
+        fencedConnections,
+        cleared,
+        refreshesCompleted,
+      });
     } catch (error) {
       await this.rollback();
       if (error instanceof TableChangedError) this.port.recordTables.forget(error.table);
+      if (error instanceof StaleCheckpointError) this.notify((o) => o.refused(plan));
       throw error;
     }
   }
@@ -216,6 +227,23 @@ export class CommitTransaction {
     this.em = undefined;
     this.onCommitted.length = 0;
     if (em) await em.rollback().catch(() => undefined); // a broken connection rolls back by itself
+  }
+
+  /** Tells the observer how the commit ended and returns the outcome. */
+  private observed(plan: CommitPlan, started: number, outcome: CommitOutcome): CommitOutcome {
+    this.notify((o) => o.committed(plan, outcome, performance.now() - started));
+    return outcome;
+  }
+
+  /** The transaction has ended: an observer's failure must not turn it into a failed commit. */
+  private notify(tell: (observer: CommitObserver) => void): void {
+    const observer = this.port.observer;
+    if (!observer) return;
+    try {
+      tell(observer);
+    } catch {
+      // Metrics are best effort; the commit's outcome is what the caller must get.
+    }
   }
 
   private async begin(): Promise<EntityManager> {

@@ -100,3 +100,14 @@ export interface CommitOutcome {
   /** What the plan's `clear` removed (empty without one). */
   readonly cleared: readonly ClearedStreamState[];
 }
+
+/**
+ * Told the end of each commit step, e.g. to count it in metrics. Called after the transaction
+ * ended; it must be cheap (a few counter adds per commit) and an error it throws is ignored.
+ */
+export interface CommitObserver {
+  /** A commit that committed, or found every checkpoint committed before; `ms`: its duration. */
+  committed(plan: CommitPlan, outcome: CommitOutcome, ms: number): void;
+  /** A commit refused as stale (`StaleCheckpointError`: a fenced run, an older checkpoint). */
+  refused(plan: CommitPlan): void;
+}
