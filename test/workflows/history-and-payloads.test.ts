@@ -25,7 +25,8 @@ import { SAMPLE_STREAM_NAMES } from '../../examples/sample-source/streams';
 import { withTestDatabase } from '../helpers/database';
 import { startTestTemporal, type TestTemporal, withTestWorker } from '../helpers/temporal';
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// Activity failures these tests inject are expected: the SDK's warnings about them are not output.
+Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 const db = withTestDatabase();
 let env: TestWorkflowEnvironment;
