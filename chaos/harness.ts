@@ -117,7 +117,7 @@ async function runScenario(
   servers.log(
     `${scenario.name}: ${result.passed ? 'PASSED' : 'FAILED'} in ${(f.durationMs / 1000).toFixed(1)} s: ` +
       `${f.recordsChecked} records checked, lost ${f.lost}, duplicated ${f.duplicated}, mismatched ${f.mismatched}; ` +
-      `kills ${f.harnessKills} + ${f.killsAfterCommit} after commit, restarts: database ${f.databaseRestarts}, Temporal ${f.temporalRestarts}; ` +
+      `kills ${f.harnessKills} by the harness + ${f.killsInRead} in a read, ${f.killsAfterRead} after a read, ${f.killsAfterCommit} after a commit; restarts: database ${f.databaseRestarts}, Temporal ${f.temporalRestarts}; ` +
       `monitor ${f.monitorSamples} reads, ${f.backwardsMoves} backwards`,
   );
   for (const problem of result.problems) servers.log(`${scenario.name}: PROBLEM: ${problem}`);
@@ -143,6 +143,9 @@ function harnessFailure(scenario: Scenario, error: unknown, durationMs: number):
       harnessKills: 0,
       killsAfterCommit: 0,
       killsAfterCommitConfirmed: 0,
+      killsInRead: 0,
+      killsAfterRead: 0,
+      killsBeforeCommitConfirmed: 0,
       killsByPhase: {},
       workerRestarts: 0,
       workerCrashes: 0,

@@ -16,10 +16,12 @@ export interface ChaosSize {
   /** Records per stream of the other scenarios' syncs. */
   readonly smallRecords: number;
   readonly batchSize: number;
-  /** Worker kills during the worker-kills sync, those right after a commit included. */
+  /** Worker kills during the worker-kills sync, the workers' own kills included. */
   readonly kills: number;
   /** Of {@link kills}, how many land right after a commit (the worker kills itself). */
   readonly killsAfterCommit: number;
+  /** Of {@link kills}, how many land before a commit (the worker kills itself): inside the read and between the read and the commit, in turn. */
+  readonly killsBeforeCommit: number;
   /** Longest random delay of a harness kill after its planned point of progress, in ms. */
   readonly maxKillDelayMs: number;
   /** Kills of the two killable workers in several-workers, those after a commit included. */
@@ -85,7 +87,13 @@ export interface ScenarioFigures {
   killsAfterCommit: number;
   /** Of those, how many were followed by a retry that found the batch already committed. */
   killsAfterCommitConfirmed: number;
-  /** Where the harness's kills landed: `commitBatch`, `readSourceBatch`, `startSync`, `between activities`. */
+  /** Kills of a worker by itself inside a syncBatch's read (the reader started, returned nothing). */
+  killsInRead: number;
+  /** Kills of a worker by itself between a read and its commit. */
+  killsAfterRead: number;
+  /** Of the kills before a commit, how many were followed by a retry that committed the batch. */
+  killsBeforeCommitConfirmed: number;
+  /** Where the harness's kills landed: `syncBatch: commit`, `syncBatch: read`, `syncBatch`, `startSync`, `between activities`, … */
   killsByPhase: Record<string, number>;
   /** Worker processes started again after a kill. */
   workerRestarts: number;

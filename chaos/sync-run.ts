@@ -21,7 +21,7 @@ import {
   type ReleaseMark,
   takeReleaseMark,
 } from './zombie-check';
-import { SYNC_WORKFLOW } from './sync-path';
+import { CHAOS_READER, SYNC_WORKFLOWS, type SyncPath } from './sync-path';
 import type { ScenarioContext, ScenarioFigures, ScenarioResult } from './scenario';
 import { ChaosWorkers, type WorkerSpec } from './workers';
 
@@ -41,6 +41,8 @@ export interface ChaosConnection {
 export interface SyncRunOptions {
   readonly workers: readonly WorkerSpec[];
   readonly connections: readonly ChaosConnection[];
+  /** The sync path (sync-path.ts). Default: `'batch'` (batchSyncWorkflow + syncBatch). */
+  readonly path?: SyncPath;
   /** Pool size of each worker's plugin. Default: 4. */
   readonly poolSize?: number;
   /** Non-retryable StaleCheckpoint failures are expected (fencing); otherwise each is a problem. Default: false. */
@@ -62,6 +64,8 @@ export class SyncRun {
   readonly figures: Partial<ScenarioFigures> = {};
   /** Pool size of each worker's plugin. */
   readonly poolSize: number;
+  /** The workflow type the syncs run (see sync-path.ts). */
+  readonly workflowType: string;
   /** Moments the harness let held-back commits through (zombie-check.ts). */
   readonly releases: ReleaseMark[] = [];
   /** Worker links cut right now (connections then do not count against the pool). */
@@ -77,6 +81,7 @@ export class SyncRun {
     this.taskQueue = `chaos-${name}`;
     this.appName = `chaos-${name}`;
     this.poolSize = options.poolSize ?? 4;
+    this.workflowType = SYNC_WORKFLOWS[options.path ?? 'batch'];
     this.workers = new ChaosWorkers(
       options.workers,
       {
@@ -119,6 +124,7 @@ export class SyncRun {
       connectionId: connection.connectionId,
       source: {
         name: SOURCE_NAME,
+        reader: CHAOS_READER,
         streams: [...SAMPLE_STREAM_NAMES],
         config: { seed: this.ctx.seed, count: connection.count },
       },
@@ -131,13 +137,13 @@ export class SyncRun {
   startSync(connection: ChaosConnection, batchSize?: number): Promise<WorkflowHandle> {
     return startSyncWorkflow(this.ctx.client, this.input(connection, batchSize), {
       taskQueue: this.taskQueue,
-      workflowType: SYNC_WORKFLOW,
+      workflowType: this.workflowType,
     });
   }
 
   /** Starts a sync of a connection under another workflow id: a second run, on purpose. */
   startRival(connection: ChaosConnection, workflowId: string, batchSize?: number) {
-    return this.ctx.client.workflow.start(SYNC_WORKFLOW, {
+    return this.ctx.client.workflow.start(this.workflowType, {
       taskQueue: this.taskQueue,
       workflowId,
       args: [this.input(connection, batchSize)],

@@ -9,10 +9,11 @@ import { severalWorkers } from './several-workers';
 import { slowNetwork } from './slow-network';
 import { temporalPartition } from './temporal-partition';
 import { temporalRestart } from './temporal-restart';
-import { workerKills } from './worker-kills';
+import { recordsPathKills, workerKills } from './worker-kills';
 
 export const SCENARIOS: readonly Scenario[] = [
   workerKills,
+  recordsPathKills,
   severalWorkers,
   databaseRestart,
   temporalRestart,
@@ -34,5 +35,6 @@ export {
   slowNetwork,
   temporalPartition,
   temporalRestart,
+  recordsPathKills,
   workerKills,
 };

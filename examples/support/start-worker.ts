@@ -15,6 +15,7 @@ import { connectWorker } from '../../src/client/temporal-settings';
 import type { ConnectionTimeouts } from '../../src/backend/options';
 import { SqlStateBackend } from '../../src/backend/sql-state-backend';
 import { SyncStatePlugin } from '../../src/plugin';
+import type { SourceReader } from '../../src/activity-bodies/source-reader';
 
 /** Options of {@link startWorker}. */
 export interface StartWorkerOptions {
@@ -22,6 +23,8 @@ export interface StartWorkerOptions {
   readonly poolSize?: number;
   /** Timeouts and keepalive of the state plugin's connections. Default: those of `ConnectionTimeouts`. */
   readonly timeouts?: ConnectionTimeouts;
+  /** Source readers for `syncBatch`. Default: the sample source's, as `'sample-source'`. */
+  readonly readers?: Readonly<Record<string, SourceReader>>;
   /** Lowest level the SDK logs. Default: `'WARN'` (the demo keeps its screen for progress). */
   readonly logLevel?: LogLevel;
   /** Where the SDK logs, unless {@link installRuntime} ran before. Default: the console. */
@@ -103,7 +106,7 @@ export async function startWorker(
         url,
         poolSize: options.poolSize,
         schema: settings.schema,
-        readers: { 'sample-source': createSampleSourceReader() },
+        readers: options.readers ?? { 'sample-source': createSampleSourceReader() },
         timeouts: options.timeouts,
       }),
     ],
