@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { type ServerSet, startServers } from './servers';
 import { SeededRandom } from './random';
-import type { ChaosSize, Scenario, ScenarioResult } from './scenario';
+import { type ChaosSize, emptyFigures, type Scenario, type ScenarioResult } from './scenario';
 
 /** Options of {@link runChaos}. */
 export interface RunChaosOptions {
@@ -134,38 +134,7 @@ function harnessFailure(scenario: Scenario, error: unknown, durationMs: number):
     title: scenario.title,
     passed: false,
     problems: [`the harness failed: ${message}`],
-    figures: {
-      records: 0,
-      recordsChecked: 0,
-      lost: 0,
-      duplicated: 0,
-      mismatched: 0,
-      harnessKills: 0,
-      killsAfterCommit: 0,
-      killsAfterCommitConfirmed: 0,
-      killsInRead: 0,
-      killsAfterRead: 0,
-      killsBeforeCommitConfirmed: 0,
-      killsByPhase: {},
-      workerRestarts: 0,
-      workerCrashes: 0,
-      databaseRestarts: 0,
-      temporalRestarts: 0,
-      databaseCrashes: 0,
-      partitions: 0,
-      hostsLost: 0,
-      zombiesChecked: 0,
-      activityAttempts: 0,
-      retriedAttempts: 0,
-      failedAttempts: 0,
-      alreadyCommitted: 0,
-      staleCommitsRefused: 0,
-      monitorSamples: 0,
-      backwardsMoves: 0,
-      maxConnectionsPerWorker: 0,
-      poolSize: 0,
-      durationMs,
-    },
+    figures: emptyFigures(durationMs),
     checks: [],
     monitor: { samples: 0, failedReads: 0, moves: 0, backwards: [], maxConnections: {} },
     notes: [],

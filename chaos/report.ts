@@ -233,6 +233,7 @@ function totals(results: readonly ScenarioResult[]): ScenarioFigures {
     backwardsMoves: sum((f) => f.backwardsMoves),
     maxConnectionsPerWorker: Math.max(0, ...results.map((r) => r.figures.maxConnectionsPerWorker)),
     poolSize: Math.max(0, ...results.map((r) => r.figures.poolSize)),
+    badInputsRefused: sum((f) => f.badInputsRefused),
     durationMs: sum((f) => f.durationMs),
   };
 }

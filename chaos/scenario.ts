@@ -44,6 +44,8 @@ export interface ChaosSize {
   readonly hostDeaths: number;
   /** PostgreSQL host crashes (SIGKILL of all its processes mid-commit) in database-crash. */
   readonly databaseCrashes: number;
+  /** Generated bad calls through the activity boundary in the bad-input scenario. */
+  readonly badInputs: number;
   /** Longest a scenario's syncs may take, in ms, before it gives up and fails. */
   readonly syncTimeoutMs: number;
 }
@@ -83,7 +85,7 @@ export interface ScenarioFigures {
   mismatched: number;
   /** SIGKILLs sent by the harness. */
   harnessKills: number;
-  /** Kills of a worker by itself after a commit, before the activity returned. */
+  /** Kills of a worker by itself after a commit, before the activity completed. */
   killsAfterCommit: number;
   /** Of those, how many were followed by a retry that found the batch already committed. */
   killsAfterCommitConfirmed: number;
@@ -124,7 +126,46 @@ export interface ScenarioFigures {
   /** Most connections one worker held (pool size in {@link poolSize}). */
   maxConnectionsPerWorker: number;
   poolSize: number;
+  /** Generated bad calls refused at the activity boundary (bad-input). */
+  badInputsRefused: number;
   durationMs: number;
+}
+
+/** Figures of a scenario that counted nothing yet. */
+export function emptyFigures(durationMs: number): ScenarioFigures {
+  return {
+    records: 0,
+    recordsChecked: 0,
+    lost: 0,
+    duplicated: 0,
+    mismatched: 0,
+    harnessKills: 0,
+    killsAfterCommit: 0,
+    killsAfterCommitConfirmed: 0,
+    killsInRead: 0,
+    killsAfterRead: 0,
+    killsBeforeCommitConfirmed: 0,
+    killsByPhase: {},
+    workerRestarts: 0,
+    workerCrashes: 0,
+    databaseRestarts: 0,
+    temporalRestarts: 0,
+    databaseCrashes: 0,
+    partitions: 0,
+    hostsLost: 0,
+    zombiesChecked: 0,
+    activityAttempts: 0,
+    retriedAttempts: 0,
+    failedAttempts: 0,
+    alreadyCommitted: 0,
+    staleCommitsRefused: 0,
+    monitorSamples: 0,
+    backwardsMoves: 0,
+    maxConnectionsPerWorker: 0,
+    poolSize: 0,
+    badInputsRefused: 0,
+    durationMs,
+  };
 }
 
 /** What a scenario returns. */

@@ -24,6 +24,7 @@ export const FULL_SIZE: ChaosSize = {
   zombieRounds: 6,
   hostDeaths: 3,
   databaseCrashes: 4,
+  badInputs: 10_000,
   syncTimeoutMs: 20 * 60_000,
 };
 
@@ -47,5 +48,6 @@ export const TEST_SIZE: ChaosSize = {
   zombieRounds: 1,
   hostDeaths: 1,
   databaseCrashes: 1,
+  badInputs: 300,
   syncTimeoutMs: 150_000,
 };

@@ -235,6 +235,7 @@ export class SyncRun {
       backwardsMoves: monitor.backwards.length,
       maxConnectionsPerWorker: Math.max(0, ...Object.values(monitor.maxConnections)),
       poolSize: this.poolSize,
+      badInputsRefused: 0,
       durationMs: Date.now() - this.started,
       ...this.figures,
     };

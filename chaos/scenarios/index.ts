@@ -1,5 +1,6 @@
 /** The scenarios of `npm run chaos`, in the order they run. */
 import type { Scenario } from '../scenario';
+import { badInput } from './bad-input';
 import { databaseCrash } from './database-crash';
 import { databaseRestart } from './database-restart';
 import { dbPartition } from './db-partition';
@@ -23,9 +24,11 @@ export const SCENARIOS: readonly Scenario[] = [
   slowNetwork,
   hostDies,
   databaseCrash,
+  badInput,
 ];
 
 export {
+  badInput,
   databaseCrash,
   databaseRestart,
   dbPartition,
