@@ -206,7 +206,7 @@ export class SyncRun {
     this.problems.push(...found.problems);
     const zombies = await checkRefusedCommits(
       this.ctx.databaseUrl,
-      refusedCommits(events, tablePrefix),
+      refusedCommits(events, tablePrefix, this.options.expectStaleCommits),
       this.releases,
     );
     this.problems.push(...zombies.problems);

@@ -25,13 +25,18 @@ export interface RefusedCommit {
   readonly checkpoint: number;
 }
 
-/** The commits refused as stale among a scenario's events; `prefixOf` names a connection's tables. */
+/**
+ * The commits refused as stale (or, with `cancelled`, also those cancelled: a zombie whose heartbeat
+ * learnt its run was gone) among a scenario's events; `prefixOf` names a connection's tables.
+ */
 export function refusedCommits(
   events: readonly ActivityEvent[],
   prefixOf: (connectionId: string) => string,
+  cancelled = false,
 ): RefusedCommit[] {
+  const types = cancelled ? ['StaleCheckpoint', 'CancelledFailure'] : ['StaleCheckpoint'];
   return events
-    .filter((e) => e.e === 'fail' && e.error?.type === 'StaleCheckpoint' && e.connectionId)
+    .filter((e) => e.e === 'fail' && types.includes(e.error?.type ?? '') && e.connectionId)
     .map((e) => ({
       worker: e.worker,
       t: e.t,
