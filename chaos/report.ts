@@ -109,8 +109,9 @@ After every scenario the same checks run, on connections of their own, not throu
   link and every database crash, within 15–20 s no worker holds more connections than its pool.
 - **A refused zombie left no row** (\`chaos/zombie-check.ts\`): just before the harness lets a
   held-back commit through (a healed database link, a released stall) it takes a fresh
-  transaction id; a commit then refused as stale for checkpoint N must have left no row of its
-  stream with a checkpoint up to N written by a later transaction.
+  transaction id; a commit then refused as stale for checkpoint N (or, in \`fencing\`, a zombie
+  whose heartbeat learnt that its run was gone and that stopped before its commit) must have left
+  no row of its stream with a checkpoint up to N written by a later transaction.
 - **A dead host's locks are freed in time** (\`host-dies\`): the server ends the dead worker's
   transaction within its idle-in-transaction timeout (+5 s), and another worker commits its batch
   within the bound the scenario states.
