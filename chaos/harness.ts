@@ -79,7 +79,8 @@ export async function runChaos(options: RunChaosOptions): Promise<ChaosReport> {
   if (report.passed) {
     // The bulky parts; the report, the events and the logs stay.
     await rm(join(options.runDir, 'workflow-bundle.js'), { force: true });
-    await rm(join(options.runDir, 'temporal.db'), { force: true });
+    for (const file of ['temporal.db', 'lab-temporal.db'])
+      await rm(join(options.runDir, file), { force: true });
   }
   return report;
 }
