@@ -12,8 +12,12 @@ import type { SeededRandom } from './random';
 import { isCommitPhase } from './sync-path';
 import { sleep, type SyncRun } from './sync-run';
 
-/** How long an aimed kill waits for a commit in flight before it kills anyway, in ms. */
-const AIM_TIMEOUT_MS = 1000;
+/**
+ * How long an aimed kill waits for a commit in flight before it kills anyway, in ms: longer than
+ * the chaos activity timeout (4 s), so that after a kill the retried batch can come round (a
+ * syncBatch's commit is a short part of it; with 1 s, a third of the aimed kills missed).
+ */
+const AIM_TIMEOUT_MS = 6000;
 
 /** One kill by the harness. */
 export interface HarnessKill {
