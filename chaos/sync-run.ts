@@ -18,6 +18,7 @@ import { type SyncOutcome, waitForWorkflow } from './sync-outcome';
 import {
   checkRefusedCommits,
   refusedCommits,
+  type RefusedCommit,
   type ReleaseMark,
   takeReleaseMark,
 } from './zombie-check';
@@ -43,6 +44,8 @@ export interface SyncRunOptions {
   readonly connections: readonly ChaosConnection[];
   /** The sync path (sync-path.ts). Default: `'batch'` (batchSyncWorkflow + syncBatch). */
   readonly path?: SyncPath;
+  /** Streams synced at once (batch path). Default: the workflow's (3). */
+  readonly streamConcurrency?: number;
   /** Pool size of each worker's plugin. Default: 4. */
   readonly poolSize?: number;
   /** Non-retryable StaleCheckpoint failures are expected (fencing); otherwise each is a problem. Default: false. */
@@ -68,6 +71,8 @@ export class SyncRun {
   readonly workflowType: string;
   /** Moments the harness let held-back commits through (zombie-check.ts). */
   readonly releases: ReleaseMark[] = [];
+  /** Zombies that stopped before their commit (cancelled): checked like refused ones. */
+  readonly zombiesStopped: RefusedCommit[] = [];
   /** Worker links cut right now (connections then do not count against the pool). */
   linksCut = 0;
   private readonly started = Date.now();
@@ -130,6 +135,7 @@ export class SyncRun {
       },
       destination: { tablePrefix: tablePrefix(connection.connectionId) },
       batchSize,
+      streamConcurrency: this.options.streamConcurrency,
     };
   }
 
@@ -206,7 +212,7 @@ export class SyncRun {
     this.problems.push(...found.problems);
     const zombies = await checkRefusedCommits(
       this.ctx.databaseUrl,
-      refusedCommits(events, tablePrefix, this.options.expectStaleCommits),
+      [...refusedCommits(events, tablePrefix), ...this.zombiesStopped],
       this.releases,
     );
     this.problems.push(...zombies.problems);
@@ -258,9 +264,12 @@ export class SyncRun {
     };
   }
 
-  /** Notes the moment before a worker's held-back commits are let through (see zombie-check.ts). */
-  async markRelease(worker: string): Promise<void> {
-    this.releases.push(await takeReleaseMark(this.ctx.databaseUrl, worker));
+  /**
+   * Notes the moment before a worker's held-back commits (of one connection, or any) are let
+   * through (see zombie-check.ts).
+   */
+  async markRelease(worker: string, connectionId?: string): Promise<void> {
+    this.releases.push(await takeReleaseMark(this.ctx.databaseUrl, worker, connectionId));
   }
 
   /** Appends a kill by the harness to `kills.jsonl` in the scenario's folder (evidence). */

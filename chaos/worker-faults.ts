@@ -30,7 +30,7 @@ export interface WorkerFaults {
   readonly eventsFile: string;
   /** Batches at whose fault point the worker kills itself, once each across all workers. */
   readonly kills: readonly BatchFault[];
-  /** Batches whose first attempt waits at the fault point until `releaseFile` exists. */
+  /** Batches whose first attempt to reach the fault point (in any run) waits there until `releaseFile` exists. */
   readonly stalls: readonly (BatchFault & { readonly releaseFile: string })[];
   /** Extra time each read takes, in ms (a slow source API): a fault can land inside it. */
   readonly readDelayMs: number;
@@ -76,13 +76,14 @@ export async function faultPoint(
 ): Promise<void> {
   if (!attempt?.key) return;
   const stall = faults.stalls.find((s) => s.batch === attempt.key && s.at === at);
-  if (stall && attempt.attempt === 1) {
+  // Once per batch and point, in any run: a newer run's attempt at the same checkpoint goes on.
+  if (stall && firstToReach(faults.eventsFile, `stall/${attempt.key}/${at}`)) {
     attempt.emit('stall', { at });
     while (!existsSync(stall.releaseFile)) await new Promise((resolve) => setTimeout(resolve, 50));
     attempt.emit('release', { at });
   }
   const kill = faults.kills.some((k) => k.batch === attempt.key && k.at === at);
-  if (kill && firstToKill(faults.eventsFile, `${attempt.key}/${at}`)) {
+  if (kill && firstToReach(faults.eventsFile, `${attempt.key}/${at}`)) {
     attempt.emit('selfKill', { at });
     process.kill(process.pid, 'SIGKILL');
     await new Promise(() => undefined); // the signal lands before this ever settles
@@ -130,13 +131,13 @@ export function faultInterceptor(faults: WorkerFaults): ActivityInterceptorsFact
 }
 
 /**
- * True for the first attempt, in any worker process, to reach the kill point `key`: each chosen
- * batch kills once (its retry must get through), also when its first attempt was killed by the
+ * True for the first attempt, in any worker process, to reach the fault point `key`: each chosen
+ * batch stalls or kills once (its retry must get through), also when its first attempt was killed by the
  * harness after its commit and the retry is the one that finds it committed.
  */
-function firstToKill(eventsFile: string, key: string): boolean {
+function firstToReach(eventsFile: string, key: string): boolean {
   try {
-    writeFileSync(`${eventsFile}.killed-${key.replaceAll('/', '_')}`, '', { flag: 'wx' });
+    writeFileSync(`${eventsFile}.reached-${key.replaceAll('/', '_')}`, '', { flag: 'wx' });
     return true;
   } catch {
     return false;

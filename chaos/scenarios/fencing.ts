@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActivityEvent, FaultPoint } from '../events';
 import type { Scenario, ScenarioContext, ScenarioResult } from '../scenario';
-import { type ChaosConnection, sleep, SyncRun, type SyncOutcome } from '../sync-run';
+import { type ChaosConnection, sleep, SyncRun, type SyncOutcome, tablePrefix } from '../sync-run';
 import { SAMPLE_STREAM_NAMES } from '../../examples/sample-source/streams';
 import { batchKey } from '../worker-faults';
 import { batchesPerStream } from './batches';
@@ -156,7 +156,7 @@ async function zombieRound(
     run.monitor.checkpoint(connection.connectionId, stalled.stream ?? '') >
       (stalled.checkpoint ?? 0);
   while (!passed() && Date.now() < deadline) await sleep(20);
-  await run.markRelease(stalled.worker);
+  await run.markRelease(stalled.worker, connection.connectionId);
   writeFileSync(stall.releaseFile, '');
   const refused = await waitForEvent(
     run,
@@ -174,10 +174,19 @@ async function zombieRound(
         refused ? `${refused.e} ${refused.status ?? refused.error?.type ?? ''}` : 'no outcome'
       }`,
     );
-  else
+  else {
+    if (refused.error?.type === 'CancelledFailure')
+      run.zombiesStopped.push({
+        worker: refused.worker,
+        connectionId: connection.connectionId,
+        t: refused.t,
+        table: `${tablePrefix(connection.connectionId)}${refused.stream}`,
+        checkpoint: refused.checkpoint ?? 0,
+      });
     run.notes.push(
       `${connection.connectionId}: zombie commit of ${stall.batch} (stalled ${stall.at === 'read' ? 'inside its read' : 'between its read and its commit'}) ${refused.error?.type === 'StaleCheckpoint' ? 'refused' : 'cancelled before its commit'}: ${refused.error?.message}`,
     );
+  }
   run.expectCompleted(await run.waitForSync(newer.workflowId));
   ctx.log(
     `fencing: ${connection.connectionId}: zombie ${refused?.e} ${refused?.error?.type ?? refused?.status}`,

@@ -3,6 +3,9 @@ import type { Scenario, ScenarioContext, ScenarioResult } from '../scenario';
 import { type ChaosConnection, SyncRun } from '../sync-run';
 import { batchesPerStream, pickSelfKills } from './batches';
 
+/** Each read's extra time, in ms. */
+const READ_DELAY_MS = 500;
+
 const title = 'three workers on one task queue, two of them SIGKILLed again and again';
 
 /** (b) Three workers share the task queue; two are killed repeatedly, the third never. */
@@ -27,11 +30,14 @@ export const severalWorkers: Scenario = {
     });
     const run = new SyncRun(ctx, 'several-workers', {
       workers: [
-        { name: 'w1', killable: true, kills: selfKills },
-        { name: 'w2', killable: true, kills: selfKills },
-        { name: 'w3', killable: false },
+        { name: 'w1', killable: true, kills: selfKills, readDelayMs: READ_DELAY_MS },
+        { name: 'w2', killable: true, kills: selfKills, readDelayMs: READ_DELAY_MS },
+        { name: 'w3', killable: false, readDelayMs: READ_DELAY_MS },
       ],
       connections: [connection],
+      // One stream at a time, each read as slow as a remote API: with three workers syncBatch
+      // otherwise outruns the kills (a full run ended after 6 of 32).
+      streamConcurrency: 1,
     });
     try {
       await run.begin();

@@ -133,15 +133,30 @@ async function zombieRound(
     await faults.cut(worker, 'postgres', 'hold');
     await faults.cut(worker, 'temporal', 'blackhole');
     const pid = run.workers.pid(worker) ?? 0;
-    const held = run.events
-      .activities()
-      .filter((e) => e.pid === pid && COMMIT_ACTIVITIES.includes(e.type) && e.e === 'start')
-      .at(-1);
-    // Until another worker has committed past the held batch (or the time is up).
+    // Every batch the worker has in flight is held (the link is), not only the one aimed at.
+    const events = run.events.activities();
+    const inFlight = events.filter(
+      (e) =>
+        e.pid === pid &&
+        COMMIT_ACTIVITIES.includes(e.type) &&
+        e.e === 'start' &&
+        !events.some(
+          (o) =>
+            (o.e === 'end' || o.e === 'fail') &&
+            o.pid === pid &&
+            o.activityId === e.activityId &&
+            o.runId === e.runId &&
+            o.attempt === e.attempt,
+        ),
+    );
+    const held = inFlight.at(-1);
+    // Until other workers have committed past every held batch (or the time is up): only then is
+    // a row of those batches written after the release (zombie-check.ts) the zombie's.
     const deadline = Date.now() + MOVE_ON_WITHIN_MS;
     const movedOn = () =>
-      run.monitor.checkpoint(held?.connectionId ?? '', held?.stream ?? '') >
-      (held?.checkpoint ?? 0);
+      inFlight.every(
+        (e) => run.monitor.checkpoint(e.connectionId ?? '', e.stream ?? '') > (e.checkpoint ?? 0),
+      );
     while (Date.now() < deadline && !done() && !movedOn()) await sleep(50);
     await faults.heal(worker, 'postgres');
     const landed = await outcomeOf(run, held);
