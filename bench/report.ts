@@ -1,6 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import type { BenchRun } from './harness';
+import type { ProfileName } from './sizes';
 import type { CaseRow, Figure } from './types';
 
 /** The report as Markdown: results table, method, machine, details. */
@@ -33,11 +35,19 @@ export function renderReport(run: BenchRun): string {
     '  SQL doing the same work (same tables, same upserts), without our validation and bookkeeping.',
     '- PyAirbyte runs as a Python subprocess (`test/pyairbyte/pyairbyte_state.py bench-write`) and is',
     '  timed inside Python, so the ~5 s `import airbyte` is not counted.',
-    '- Temporal baselines run the same workflow with `startSync`/`commitBatch` replaced by in-memory',
-    '  no-ops (`bench/activities/noop-state-activities.ts`): the difference is the cost of the',
-    '  checkpoints, PostgreSQL work included. Worker memory is sampled in a worker of its own',
-    '  (a child process) and paired with the records committed at each sample.',
+    '- The Temporal cases run the read-and-commit path, `batchSyncWorkflow`, whose `syncBatch`',
+    '  activity reads each batch with a registered reader and commits it in the worker. Its',
+    '  throughput is compared with a plain in-process loop over the same reader and the same',
+    '  commit step without Temporal (`bench/cases/in-process-sync.ts`): the difference is the cost of',
+    '  Temporal and of the activity. The records-through-the-workflow example runs as a comparison.',
+    '- The other Temporal baselines run the same workflow with `startSync`/`syncBatch` replaced by',
+    '  in-memory no-ops that read with the same reader (`bench/activities/noop-state-activities.ts`):',
+    '  the difference is the cost of the checkpoints, PostgreSQL work included. Worker memory is',
+    '  sampled in a worker of its own (a child process) and paired with the records committed at',
+    "  each sample. History sizes are the server's `historySizeBytes` of every run of a sync.",
     '- Profile one case with `node --cpu-prof --import tsx bench/run.ts --only <case>`.',
+    '- Only a full run of every case writes BENCHMARKS.md; `--quick`, `--tiny` (the smoke test in',
+    '  `npm test` runs that size) and `--only` runs write `.tmp/BENCHMARKS.<profile>[.partial].md`.',
     '',
     '## Machine',
     '',
@@ -68,11 +78,27 @@ export function renderReport(run: BenchRun): string {
 }
 
 /**
+ * Where a run's report goes unless `--out` says: BENCHMARKS.md (what the repository publishes)
+ * only for a full run of every case; a quick, tiny or partial run goes to
+ * `.tmp/BENCHMARKS.<profile>[.partial].md`, so that it never overwrites the published figures.
+ */
+export function reportPath(
+  root: string,
+  profile: ProfileName,
+  only: readonly string[] | undefined,
+): string {
+  const partial = only !== undefined && only.length > 0;
+  if (profile === 'full' && !partial) return join(root, 'BENCHMARKS.md');
+  return join(root, '.tmp', `BENCHMARKS.${profile}${partial ? '.partial' : ''}.md`);
+}
+
+/**
  * Writes {@link renderReport}'s Markdown to `path`, formatted by the project's Prettier config so
  * that `npm run format` leaves the file as it is.
  */
 export async function writeReport(path: string, run: BenchRun): Promise<void> {
   const options = await resolveConfig(path);
+  await mkdir(dirname(path), { recursive: true });
   await writeFile(path, await format(renderReport(run), { ...options, filepath: path }));
 }
 
@@ -102,6 +128,7 @@ function number(value: number): string {
 function verdict(row: CaseRow): string {
   if (row.error !== undefined) return '**failed**';
   if (row.meets === undefined) return 'skipped';
+  if (row.noTarget) return '—';
   return row.meets ? 'yes' : '**no**';
 }
 

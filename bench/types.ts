@@ -37,6 +37,8 @@ export interface CaseRow {
   readonly ratioText: string;
   /** Whether the target is met; `undefined` when the case was skipped. */
   readonly meets: boolean | undefined;
+  /** A row with no target, for comparison: the verdict shows `—`. Default: false. */
+  readonly noTarget?: boolean;
   /** Why it was skipped, or what the reader must know about this row. */
   readonly note?: string;
   /** Lines for the report's details section. */

@@ -18,6 +18,7 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { require as tsxRequire } from 'tsx/cjs/api';
+import { quietOutput } from './quiet-output.mjs';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Node's own default is cores - 1, i.e. 1 here; files have their own databases and the Temporal
@@ -93,12 +94,22 @@ async function startServer() {
 
 function runTests(env) {
   return new Promise((resolve) => {
-    runner = spawn(process.execPath, runnerArgs, { cwd: projectRoot, env, stdio: 'inherit' });
+    // Through a filter that drops dev-server banners (and terminal codes when not on a terminal);
+    // on a terminal the reporter keeps its colours.
+    const colours = process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {};
+    runner = spawn(process.execPath, runnerArgs, {
+      cwd: projectRoot,
+      env: { ...colours, ...env },
+      stdio: ['inherit', 'pipe', 'pipe'],
+    });
+    runner.stdout.pipe(quietOutput({ stripAnsi: !process.stdout.isTTY })).pipe(process.stdout);
+    runner.stderr.pipe(quietOutput({ stripAnsi: !process.stderr.isTTY })).pipe(process.stderr);
     runner.on('error', (error) => {
       console.error(`scripts/test.mjs: could not start the test runner: ${error.message}`);
       resolve(1);
     });
-    runner.on('exit', (code, signal) => resolve(code ?? 128 + (constants.signals[signal] ?? 0)));
+    // 'close', not 'exit': the filtered output has been written by then.
+    runner.on('close', (code, signal) => resolve(code ?? 128 + (constants.signals[signal] ?? 0)));
   });
 }
 

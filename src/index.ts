@@ -124,6 +124,11 @@ export type {
   WriteStateResult,
 } from './activity-bodies/types';
 export type { ResetStreamsInput, ResetStreamsResult } from './activity-bodies/reset-streams';
+// Metrics of the commit step, on the worker Runtime's meter (docs/operations.md).
+export { SyncMetrics } from './metrics/sync-metrics';
+export type { SyncMetricLabel, SyncMetricsOptions } from './metrics/sync-metrics';
+export { COMMIT_LATENCY_BUCKETS_MS, SYNC_METRICS } from './metrics/metric-names';
+export type { SyncMetricSpec } from './metrics/metric-names';
 // Exactly-once commits without Temporal (the same commit step as the activities').
 export { commitBatch } from './activity-bodies/commit-batch';
 export { startSync } from './activity-bodies/start-sync';

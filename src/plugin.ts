@@ -6,6 +6,7 @@ import type { ConnectionTimeouts } from './backend/options';
 import { SqlStateBackend } from './backend/sql-state-backend';
 import { InvalidInputError } from './errors';
 import type { SourceReader } from './activity-bodies/source-reader';
+import { SyncMetrics, type SyncMetricsOptions } from './metrics/sync-metrics';
 
 /** Options of {@link SyncStatePlugin}. Give one of `url`, `backend` or `orm`. */
 export interface SyncStatePluginOptions {
@@ -40,6 +41,13 @@ export interface SyncStatePluginOptions {
   readonly maxPayloadBytes?: number;
   /** Largest `stream_state` a `syncBatch` result carries back to the workflow. Default: 512 bytes. */
   readonly maxResultStateBytes?: number;
+  /**
+   * How commits are counted on the worker Runtime's meter (exported with the SDK's metrics when
+   * the Runtime has an exporter): `{ labels: ['connection', 'stream'] }` adds those labels,
+   * `false` counts nothing. Ignored with `backend` (give it its own `metrics`). Default: counted,
+   * without those labels (`SyncMetrics`).
+   */
+  readonly metrics?: SyncMetricsOptions | false;
 }
 
 /** Name under which the plugin registers itself. */
@@ -74,8 +82,13 @@ export class SyncStatePlugin extends SimplePlugin {
       );
     }
     const holder: { current?: SqlStateBackend } = {};
+    const metrics = options.metrics ? new SyncMetrics(options.metrics) : undefined;
+    const backendOptions = {
+      ...options,
+      metrics: options.metrics === false ? (false as const) : metrics,
+    };
     if (options.backend) holder.current = options.backend;
-    else if (options.orm) holder.current = new SqlStateBackend(options.orm, options);
+    else if (options.orm) holder.current = new SqlStateBackend(options.orm, backendOptions);
     const backend = (): SqlStateBackend => {
       if (!holder.current)
         throw new Error(
@@ -98,12 +111,13 @@ export class SyncStatePlugin extends SimplePlugin {
           await backend().migrate(); // fail at start-up, not at the first activity
           return next();
         }
-        const opened = await SqlStateBackend.connect({ ...options, url });
+        const opened = await SqlStateBackend.connect({ ...backendOptions, url });
         holder.current = opened;
         try {
           await next();
         } finally {
           holder.current = undefined;
+          metrics?.close();
           await opened.close();
         }
       },

@@ -1,6 +1,6 @@
 import { alternate, figure } from '../measure';
 import type { BenchCase, BenchContext, CaseRow } from '../types';
-import { runBenchSync } from './temporal-sync';
+import { runBenchSync } from './bench-sync';
 
 /**
  * Many syncs at once on one worker (one connection each), against one sync alone: all must

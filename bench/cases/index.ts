@@ -2,6 +2,7 @@
 import { commitBatchCase } from './commit-batch';
 import { concurrentSyncsCase } from './concurrent-syncs';
 import { pyairbyteWriteCase } from './pyairbyte-write';
+import { readAndCommitCase } from './read-and-commit';
 import { stateProviderCase } from './state-provider';
 import { stateWriteCase } from './state-write';
 import { temporalSyncCase } from './temporal-sync';
@@ -14,6 +15,7 @@ export const BENCH_CASES: readonly BenchCase[] = [
   pyairbyteWriteCase,
   commitBatchCase,
   stateProviderCase,
+  readAndCommitCase,
   temporalSyncCase,
   workerMemoryCase,
   concurrentSyncsCase,

@@ -3,11 +3,13 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { WORKER_NODE_OPTIONS, WORKER_PROCESS_ENV } from '../../examples/support/worker-process';
-import { median } from '../measure';
+import { figure, median } from '../measure';
 import type { BenchCase, BenchContext, CaseRow } from '../types';
 import type { BenchTemporal } from '../worker/bench-temporal';
 import type { MemoryWorkerConfig, MemoryWorkerMessage } from '../worker/memory-worker';
-import { runBenchSync } from './temporal-sync';
+import { SAMPLE_STREAM_NAMES } from '../../examples/sample-source/streams';
+import { type WorkflowRun, workflowRuns } from '../worker/workflow-runs';
+import { runBenchSync } from './bench-sync';
 
 const ROOT = join(__dirname, '..', '..');
 const execFileAsync = promisify(execFile);
@@ -27,24 +29,32 @@ interface MemoryRun {
   readonly samples: number;
   readonly recordsPerSecond: number;
   readonly last: NodeJS.MemoryUsage | undefined;
+  /** The workflow's runs (continue-as-new), first to last. */
+  readonly runs: readonly WorkflowRun[];
 }
 
+/** Records per which the workflow's runs are counted. */
+const RUNS_PER = 1_000_000;
+
 /**
- * The worker's memory over one long sync: the worker runs in a child process (bench/worker/
- * memory-worker.ts) that reports its RSS; the parent pairs each sample with the records
- * committed so far, so growth shows against record count, not time. For scale, the same sync
- * runs first on a fresh worker process whose state activities do nothing.
+ * The worker's memory over one long sync by `batchSyncWorkflow` (the sample source's three
+ * streams): the worker runs in a child process (bench/worker/memory-worker.ts) that reports its
+ * RSS; the parent pairs each sample with the records committed so far, so growth shows against
+ * record count, not time. For scale, the same sync runs first on a fresh worker process whose
+ * state activities commit nothing. Also counts the runs (continue-as-new) of that sync.
  */
 export const workerMemoryCase: BenchCase = {
   id: 'worker-memory',
   needsTemporal: true,
-  rowIds: ['worker-memory'],
+  rowIds: ['worker-memory', 'workflow-runs'],
   async run(ctx: BenchContext): Promise<CaseRow[]> {
     const temporal = await ctx.temporal();
-    const total = ctx.sizes.memoryRecords;
+    const perStream = Math.ceil(ctx.sizes.memoryRecords / SAMPLE_STREAM_NAMES.length);
+    const total = perStream * SAMPLE_STREAM_NAMES.length;
     const entry = await compileMemoryWorker(); // once for both workers
-    const noop = await measureWorkerMemory(ctx, temporal, entry, total, true);
-    const ours = await measureWorkerMemory(ctx, temporal, entry, total, false);
+    const noop = await measureWorkerMemory(ctx, temporal, entry, perStream, true);
+    const ours = await measureWorkerMemory(ctx, temporal, entry, perStream, false);
+    const runsPer = (run: MemoryRun) => (run.runs.length * RUNS_PER) / total;
     const [, q2 = NaN, , q4 = NaN] = ours.quarters;
     const growth = q4 - q2;
     const flat = Number.isFinite(growth) ? growth <= q2 * FLAT_TOLERANCE : undefined;
@@ -55,8 +65,8 @@ export const workerMemoryCase: BenchCase = {
     return [
       {
         id: 'worker-memory',
-        title: `worker memory over a sync of ${total.toLocaleString('en')} records`,
-        comparedWith: '— (for scale: the same worker with no-op state activities)',
+        title: `worker memory over a batch sync of ${total.toLocaleString('en')} records`,
+        comparedWith: '— (for scale: the same worker with a no-op `syncBatch`)',
         target: `peak RSS < ${PEAK_LIMIT_MB} MB and flat`,
         ours: { median: ours.peakMb, samples: [ours.peakMb], unit: 'MB peak RSS' },
         baseline: { median: noop.peakMb, samples: [noop.peakMb], unit: 'MB peak RSS' },
@@ -64,7 +74,7 @@ export const workerMemoryCase: BenchCase = {
         ratioText: `peak ${fmt(ours.peakMb)} (no-op worker ${fmt(noop.peakMb)}); ${flat === undefined ? 'too few samples to judge growth' : `${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MB from 2nd to 4th quarter (${flat ? 'flat' : 'grows'})`}`,
         meets: ours.peakMb < PEAK_LIMIT_MB && flat !== false,
         details: [
-          `One sync (state activities as activities, batches of ${ctx.sizes.batchSize}) on a worker alone in a child process, compiled by \`tsc\` and run by \`node ${WORKER_NODE_OPTIONS.join(' ')}\` with ${Object.entries(
+          `One \`batchSyncWorkflow\` of the sample source's three streams (${perStream.toLocaleString('en')} records each, read at once; state activities as activities, batches of ${ctx.sizes.batchSize}) on a worker alone in a child process, compiled by \`tsc\` and run by \`node ${WORKER_NODE_OPTIONS.join(' ')}\` with ${Object.entries(
             WORKER_PROCESS_ENV,
           )
             .map(([k, v]) => `\`${k}=${v}\``)
@@ -72,10 +82,25 @@ export const workerMemoryCase: BenchCase = {
               ', ',
             )}, as the Dockerfile runs the worker (examples/support/worker-process.ts says why). Peak = the process's getrusage high-water mark; flat = RSS over the last quarter of the records at most ${FLAT_TOLERANCE * 100}% above the second quarter.`,
           `With the plugin: ${describe(ours)}.`,
-          `No-op state activities (the plugin registered, its activities never called): ${describe(noop)}.`,
+          `No-op state activities (the plugin registered, its activities never called; \`noop.syncBatch\` reads with the same reader and keeps the state in memory): ${describe(noop)}.`,
           last
             ? `Last sample with the plugin: RSS ${fmt(last.rss / MB)}, of which the main thread's V8 heap ${fmt(last.heapTotal / MB)} (${fmt(last.heapUsed / MB)} used) and external ${fmt(last.external / MB)}; the rest is Temporal Core (Rust), the workflow thread's V8 isolate, code and allocator arenas.`
             : 'No RSS sample arrived.',
+        ],
+      },
+      {
+        id: 'workflow-runs',
+        title: `workflow runs (continue-as-new) per ${RUNS_PER.toLocaleString('en')} records, read-and-commit path`,
+        comparedWith: '— (for scale: the same sync with a no-op `syncBatch`)',
+        target: 'report (the issue sets no target)',
+        ours: figure([runsPer(ours)], 'runs'),
+        baseline: figure([runsPer(noop)], 'runs'),
+        ratioText: `${ours.runs.length} run(s) over ${total.toLocaleString('en')} records`,
+        meets: true,
+        noTarget: true,
+        details: [
+          `The runs of the sync of the row above, followed from its first run through each run's continued-as-new close event; a run continues as new when Temporal suggests it (\`continueAsNewSuggested\`). Per ${RUNS_PER.toLocaleString('en')} records = runs × ${RUNS_PER.toLocaleString('en')} / ${total.toLocaleString('en')}.`,
+          `History of each run (server's \`historySizeBytes\`, events): ${ours.runs.map((r) => `${(r.historyBytes / 1024).toFixed(0)} KB, ${r.historyEvents}`).join('; ')}.`,
         ],
       },
     ];
@@ -86,9 +111,10 @@ async function measureWorkerMemory(
   ctx: BenchContext,
   temporal: BenchTemporal,
   entry: string,
-  total: number,
+  perStream: number,
   noop: boolean,
 ): Promise<MemoryRun> {
+  const total = perStream * SAMPLE_STREAM_NAMES.length;
   const taskQueue = `${temporal.taskQueue}-memory-${noop ? 'noop' : 'db'}`;
   const child = await startWorkerProcess(ctx, temporal, entry, taskQueue);
   let rssMb = 0;
@@ -107,7 +133,7 @@ async function measureWorkerMemory(
   // The no-op activities keep no checkpoint rows: their progress is counted from the samples'
   // time instead, which is as good for a steady sync.
   const began = performance.now();
-  let ms = 0;
+  let sync: Awaited<ReturnType<typeof runBenchSync>> | undefined;
   const poll = setInterval(() => {
     if (noop) {
       samples.push({ records: 0, rssMb });
@@ -124,13 +150,14 @@ async function measureWorkerMemory(
       .catch(() => undefined); // one missed sample is no loss
   }, PROGRESS_INTERVAL_MS);
   try {
-    ({ ms } = await runBenchSync(ctx, temporal, {
-      count: total,
+    sync = await runBenchSync(ctx, temporal, {
+      count: perStream,
+      streams: SAMPLE_STREAM_NAMES,
       label: `memory_${noop ? 'noop' : 'db'}`,
       connectionId,
       taskQueue,
       noop,
-    }));
+    });
   } finally {
     clearInterval(poll);
     if (child.connected) child.send('stop');
@@ -153,8 +180,9 @@ async function measureWorkerMemory(
     peakMb: maxRss / MB,
     quarters: [quarter(1), quarter(2), quarter(3), quarter(4)],
     samples: samples.length,
-    recordsPerSecond: total / (ms / 1000),
+    recordsPerSecond: total / (sync.ms / 1000),
     last,
+    runs: await workflowRuns(temporal.client, sync.workflowId, sync.firstRunId),
   };
 }
 

@@ -26,15 +26,24 @@ export interface BenchTemporal {
   /** Runs `body` while an in-process benchmark worker serves the task queue. */
   withWorker<T>(body: () => Promise<T>): Promise<T>;
   /**
-   * Starts a sync workflow (default: the records-through-the-workflow example) on `taskQueue`
-   * (default: the in-process worker's) and waits for its result; a worker must serve that queue.
+   * Starts a sync workflow (default: `batchSyncWorkflow`) on `taskQueue` (default: the
+   * in-process worker's) and waits for its result; a worker must serve that queue.
    */
   runSync(
     input: BatchSyncInput,
     taskQueue?: string,
     workflowType?: string,
-  ): Promise<{ ms: number; progress: SyncProgress }>;
+  ): Promise<BenchSyncResult>;
   close(): Promise<void>;
+}
+
+/** One sync's result, its time, and where to find its runs. */
+export interface BenchSyncResult {
+  readonly ms: number;
+  readonly progress: SyncProgress;
+  readonly workflowId: string;
+  /** The first run of the chain (continue-as-new starts the others). */
+  readonly firstRunId: string;
 }
 
 /**
@@ -80,17 +89,23 @@ export async function startBenchTemporal(databaseUrl: string): Promise<BenchTemp
         });
         return worker.runUntil(body());
       },
-      runSync: async (input, queue = taskQueue, workflowType = 'recordsThroughWorkflowSync') => {
+      runSync: async (input, queue = taskQueue, workflowType = 'batchSyncWorkflow') => {
         let progress: SyncProgress | undefined;
+        let workflowId = '';
+        let firstRunId = '';
         const ms = await timeMs(async () => {
           const handle = await startSyncWorkflow(testEnv.client, input, {
             taskQueue: queue,
             workflowType,
           });
+          workflowId = handle.workflowId;
+          // The handle of a start (WorkflowHandleWithFirstExecutionRunId) has it.
+          if ('firstExecutionRunId' in handle) firstRunId = String(handle.firstExecutionRunId);
           progress = (await handle.result()) as SyncProgress;
         });
-        if (!progress) throw new Error(`sync ${input.connectionId} returned nothing`);
-        return { ms, progress };
+        if (!progress || !firstRunId)
+          throw new Error(`sync ${input.connectionId} returned nothing or no first run id`);
+        return { ms, progress, workflowId, firstRunId };
       },
       close: async () => {
         await testEnv.teardown();

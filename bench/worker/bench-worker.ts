@@ -8,6 +8,9 @@ import {
   NOOP_ACTIVITY_PREFIX,
 } from '../activities/noop-state-activities';
 
+/** The name under which the benchmark worker registers the sample source's reader. */
+export const BENCH_READER = 'bench-sync';
+
 /** Options of {@link createBenchWorker}. */
 export interface BenchWorkerOptions {
   readonly connection: NativeConnection;
@@ -20,9 +23,11 @@ export interface BenchWorkerOptions {
 
 /**
  * A worker as users run one: `SyncStatePlugin` with its defaults and the sample source's
- * activities, plus the no-op state activities under `noop.` for the baselines.
+ * activities and reader (as {@link BENCH_READER}), plus the no-op state activities under `noop.`
+ * for the baselines.
  */
 export function createBenchWorker(options: BenchWorkerOptions): Promise<Worker> {
+  const reader = createSampleSourceReader();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -30,12 +35,12 @@ export function createBenchWorker(options: BenchWorkerOptions): Promise<Worker> 
     workflowBundle: options.workflowBundle,
     activities: {
       ...createSampleSourceActivities(),
-      ...prefixActivities(createNoopStateActivities(), NOOP_ACTIVITY_PREFIX),
+      ...prefixActivities(createNoopStateActivities(reader), NOOP_ACTIVITY_PREFIX),
     },
     plugins: [
       new SyncStatePlugin({
         url: options.databaseUrl,
-        readers: { 'bench-sync': createSampleSourceReader() },
+        readers: { [BENCH_READER]: reader },
       }),
     ],
   });

@@ -1,32 +1,24 @@
-import { SyncStateError } from '../../src/errors';
+import { errorLine, EXIT, exitCodeOf } from '../../src/cli/errors';
 
 /**
- * Runs a command's body and turns a failure into one clear line on stderr (and exit code 1)
- * instead of a stack trace; `DEBUG=1` shows the stack.
+ * Runs an entry's body and exits with its code (default 0). A failure becomes one line on
+ * stderr, `error: …`, as the CLI prints it, with the CLI's exit codes: 2 for bad usage or
+ * settings (nothing ran), 1 for a failure; `hint()` (e.g. where the log is) follows a failure
+ * only. `DEBUG=1` adds the stack.
  */
-export function runMain(body: () => Promise<void>, hint?: string): void {
+export function runMain(
+  body: () => Promise<number | void>,
+  hint?: string | (() => string | undefined),
+): void {
   body().then(
-    () => process.exit(process.exitCode ?? 0),
+    (code) => process.exit(code ?? process.exitCode ?? EXIT.ok),
     (error: unknown) => {
-      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      const kind =
-        error instanceof SyncStateError
-          ? ''
-          : ` (${error instanceof Error ? error.name : 'error'})`;
-      process.stderr.write(`\nError${kind}: ${message}\n`);
-      if (hint) process.stderr.write(`${hint}\n`);
+      const code = exitCodeOf(error);
+      process.stderr.write(`${errorLine(error)}\n`);
+      const more = typeof hint === 'function' ? hint() : hint;
+      if (more && code === EXIT.failure) process.stderr.write(`${more}\n`);
       if (process.env.DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-      process.exit(1);
+      process.exit(code);
     },
   );
-}
-
-/** Reads `--name value` options; returns the value or `fallback`. */
-export function numberFlag(args: readonly string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const value = Number(args[i + 1]);
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new Error(`${name} expects a positive whole number, got "${args[i + 1] ?? ''}"`);
-  return value;
 }

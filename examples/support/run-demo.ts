@@ -18,6 +18,7 @@ import { formatBytes, formatCount, ProgressDisplay } from './progress-display';
 import { findRetriedActivities, measureHistory, runSyncToEnd } from './run-sync';
 import { installRuntime, type RunningWorker, startWorker } from './start-worker';
 import { renderStateTable } from './state-table';
+import { keptSession } from './kept-session';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -33,8 +34,11 @@ export interface DemoOptions {
   readonly logFile?: string;
   /** Where to print. Default: `process.stdout`. */
   readonly out?: NodeJS.WritableStream & { isTTY?: boolean };
-  /** Keep the embedded servers running until this promise settles (e.g. Ctrl-C). Default: stop at once. */
-  readonly keepUntil?: Promise<void>;
+  /**
+   * Keep the servers and the worker running until this promise settles (e.g. with the name of
+   * the signal that stopped it), after printing what to export to use them. Default: stop at once.
+   */
+  readonly keepUntil?: Promise<string | void>;
 }
 
 /** What the demo did, for the test that runs it. */
@@ -142,8 +146,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       `Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Workflow "sync-${connectionId}"${uiAddress ? ` in the Temporal UI at ${uiAddress}` : ''}.`,
     );
     if (options.keepUntil) {
-      say('Servers keep running; press Ctrl-C to stop them.');
-      await options.keepUntil;
+      keptSession(say, settings, connectionId, input.destination?.tablePrefix ?? '');
+      const signal = await options.keepUntil;
+      say(`${signal ? `${signal}: ` : ''}stopping the worker, Temporal and PostgreSQL...`);
+      stops.unshift(() => {
+        say('Stopped.');
+        return Promise.resolve();
+      });
+    } else if (uiAddress) {
+      say('The servers stop now, and the UI with them: npm run demo -- --keep keeps them running.');
     }
     return {
       first,
@@ -270,7 +281,8 @@ async function ensureTemporalCli(say: (line: string) => void): Promise<void> {
     );
 }
 
-function defaultLogFile(): string {
+/** A new log file in `.tmp/` of the working folder, named after the time. */
+export function defaultLogFile(): string {
   const dir = join(process.cwd(), '.tmp');
   mkdirSync(dir, { recursive: true });
   return join(dir, `demo-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);

@@ -1,8 +1,13 @@
+import { isIP } from 'node:net';
 import { InvalidInputError } from '../../src/errors';
 import { type TemporalSettings, temporalSettingsFromEnv } from '../../src/client/temporal-settings';
+import type { SyncMetricLabel } from '../../src/metrics/sync-metrics';
 
 /** Default task queue of the worker and of the syncs it runs. */
 export const DEFAULT_TASK_QUEUE = 'temporal-sync-state';
+
+/** Where `npm run worker` serves Prometheus metrics when `SYNC_METRICS_ADDRESS` is not set. */
+export const DEFAULT_METRICS_ADDRESS = '127.0.0.1:9464';
 
 /** What the worker, the sync command and the demo read from the environment. */
 export interface AppSettings {
@@ -19,6 +24,13 @@ export interface AppSettings {
   readonly workflowBundle: string | undefined;
   /** Temporal's own variables (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`, TLS). */
   readonly temporal: TemporalSettings;
+  /**
+   * `SYNC_METRICS_ADDRESS`: `IP:PORT` where the worker serves Prometheus metrics (`/metrics`), or
+   * `off`. Default: unset (`npm run worker` then serves {@link DEFAULT_METRICS_ADDRESS}).
+   */
+  readonly metricsAddress: string | undefined;
+  /** `SYNC_METRICS_LABELS`: `connection`, `stream` or both, comma-separated. Default: none. */
+  readonly metricsLabels: readonly SyncMetricLabel[];
 }
 
 /** Reads the settings from the environment. */
@@ -29,7 +41,35 @@ export function appSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AppSet
     schema: env.SYNC_SCHEMA || undefined,
     workflowBundle: env.SYNC_WORKFLOW_BUNDLE || undefined,
     temporal: temporalSettingsFromEnv(),
+    metricsAddress: env.SYNC_METRICS_ADDRESS || undefined,
+    metricsLabels: metricsLabels(env.SYNC_METRICS_LABELS ?? '', 'SYNC_METRICS_LABELS'),
   };
+}
+
+/** `connection,stream` as labels; `source` names the setting in the error. */
+export function metricsLabels(text: string, source: string): SyncMetricLabel[] {
+  const labels = text
+    .split(',')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const wrong = labels.find((l) => l !== 'connection' && l !== 'stream');
+  if (wrong !== undefined)
+    throw new InvalidInputError(source, 'connection, stream or both, comma-separated', `"${text}"`);
+  return labels as SyncMetricLabel[];
+}
+
+/** `IP:PORT` checked (the exporter takes an IP address, not a host name), or `undefined` for `off`. */
+export function checkMetricsAddress(text: string, source: string): string | undefined {
+  if (text === 'off') return undefined;
+  const match = /^\[?([^\]]*?)\]?:(\d{1,5})$/.exec(text);
+  const port = Number(match?.[2]);
+  if (!match || !isIP(match[1] ?? '') || port < 1 || port > 65535)
+    throw new InvalidInputError(
+      source,
+      'IP:PORT to serve Prometheus metrics on (e.g. 0.0.0.0:9464, 127.0.0.1:9464), or off',
+      `"${text}"`,
+    );
+  return text;
 }
 
 /** The database URL, or a clear error that says how to give one. */

@@ -1,4 +1,5 @@
 import {
+  bundleWorkflowCode,
   DefaultLogger,
   type Logger,
   type LogLevel,
@@ -16,6 +17,8 @@ import type { ConnectionTimeouts } from '../../src/backend/options';
 import { SqlStateBackend } from '../../src/backend/sql-state-backend';
 import { SyncStatePlugin } from '../../src/plugin';
 import type { SourceReader } from '../../src/activity-bodies/source-reader';
+import { COMMIT_LATENCY, COMMIT_LATENCY_BUCKETS_MS } from '../../src/metrics/metric-names';
+import type { SyncMetricLabel } from '../../src/metrics/sync-metrics';
 
 /** Options of {@link startWorker}. */
 export interface StartWorkerOptions {
@@ -29,6 +32,13 @@ export interface StartWorkerOptions {
   readonly logLevel?: LogLevel;
   /** Where the SDK logs, unless {@link installRuntime} ran before. Default: the console. */
   readonly logger?: Logger;
+  /**
+   * `IP:PORT` where the Runtime serves Prometheus metrics (the SDK's and the commit step's),
+   * unless {@link installRuntime} ran before. Default: none (metrics are not exported).
+   */
+  readonly metricsAddress?: string;
+  /** Labels of the commit step's metrics with the user's names (see `SyncMetricsOptions`). Default: none. */
+  readonly metricsLabels?: readonly SyncMetricLabel[];
   /**
    * Extra worker options, e.g. `interceptors`, or a prebuilt `workflowBundle` instead of bundling
    * the example workflows at start-up (the fault harness uses these). Default: none.
@@ -66,11 +76,26 @@ export interface RunningWorker {
 
 /**
  * Installs the SDK runtime with our logger, once, before anything instantiates the default one
- * (a dev server or a connection would). Later calls change nothing.
+ * (a dev server or a connection would), serving Prometheus metrics on `metricsAddress` if given.
+ * Later calls change nothing.
  */
-export function installRuntime(logger: Logger): void {
+export function installRuntime(logger: Logger, metricsAddress?: string): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger });
+  Runtime.install({
+    logger,
+    ...(metricsAddress
+      ? {
+          telemetryOptions: {
+            metrics: {
+              prometheus: {
+                bindAddress: metricsAddress,
+                histogramBucketOverrides: { [COMMIT_LATENCY.name]: [...COMMIT_LATENCY_BUCKETS_MS] },
+              },
+            },
+          },
+        }
+      : {}),
+  });
   runtimeInstalled = true;
 }
 
@@ -87,7 +112,10 @@ export async function startWorker(
   const url = requireDatabaseUrl(settings);
   requireTemporalAddress(settings);
   const bundle = options.workerOptions?.workflowBundle ?? prebuiltBundle(settings);
-  installRuntime(options.logger ?? new DefaultLogger(options.logLevel ?? 'WARN'));
+  installRuntime(
+    options.logger ?? new DefaultLogger(options.logLevel ?? 'WARN'),
+    options.metricsAddress,
+  );
   // Open and migrate the database once before polling, so that a wrong URL, a missing privilege
   // or a failed migration stops the start-up with its error instead of surfacing later.
   await (await SqlStateBackend.connect({ url, schema: settings.schema, poolSize: 2 })).close();
@@ -97,9 +125,7 @@ export async function startWorker(
     namespace: settings.temporal.namespace,
     taskQueue: settings.taskQueue,
     ...options.workerOptions,
-    ...(bundle
-      ? { workflowBundle: bundle }
-      : { workflowsPath: require.resolve('../../workflows/examples/index') }),
+    workflowBundle: bundle ?? (await bundleQuietly()),
     activities: createSampleSourceActivities(),
     plugins: [
       new SyncStatePlugin({
@@ -108,6 +134,7 @@ export async function startWorker(
         schema: settings.schema,
         readers: options.readers ?? { 'sample-source': createSampleSourceReader() },
         timeouts: options.timeouts,
+        ...(options.metricsLabels?.length ? { metrics: { labels: options.metricsLabels } } : {}),
       }),
     ],
   });
@@ -120,4 +147,16 @@ export async function startWorker(
       await done;
     },
   };
+}
+
+/**
+ * Bundles the example workflows without webpack's ~20 lines of statistics, which the SDK logs at
+ * INFO when the worker bundles them itself; a bundling error is still thrown with its message.
+ */
+async function bundleQuietly(): Promise<{ code: string }> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows/examples/index'),
+    logger: new DefaultLogger('WARN'),
+  });
+  return { code };
 }

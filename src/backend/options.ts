@@ -2,6 +2,7 @@ import { describeValue, InvalidInputError } from '../errors';
 import { DEFAULT_MAX_STATE_BYTES, MAX_TABLE_PREFIX_LENGTH } from '../protocol/limits';
 import { nameProblem } from '../protocol/validate';
 import type { SqlExecutor } from './sql/executor';
+import type { CommitObserver } from './commit/types';
 
 /** Default PostgreSQL schema of the state tables. */
 export const DEFAULT_SCHEMA = 'public';
@@ -37,6 +38,12 @@ export interface SqlStateBackendOptions {
    * starts that way; parameters are bound either way. Default: `true`.
    */
   readonly preparedStatements?: boolean;
+  /**
+   * Counts every commit (records, commits, latency, lag, …), e.g. a `SyncMetrics` with labels;
+   * `false` counts nothing. Default: a `SyncMetrics` without labels, which records inside Temporal
+   * activities on the worker Runtime's meter (a no-op unless the Runtime exports metrics).
+   */
+  readonly metrics?: CommitObserver | false;
 }
 
 /** Options of `SqlStateBackend.connect`. */

@@ -23,6 +23,7 @@ import { SyncConnections } from './connections';
 import { type ListedStateRow, listStates, type StateListing } from './sql/list-states';
 import { lockStates, type StateLockMode } from './sql/lock-states';
 import type { StateSelection } from './sql/select-states';
+import type { CommitObserver } from './commit/types';
 import { PruneSchedule } from './prune-schedule';
 import { findRollbackTarget } from './rollback-target';
 import type { AppendedVersionRow, HistoryAppend } from './sql/append-history';
@@ -48,6 +49,7 @@ import {
 } from './state-history';
 import type { StateProvider } from './state-provider';
 import type { CheckpointEntry } from '../activity-bodies/types';
+import { SyncMetrics } from '../metrics/sync-metrics';
 
 /**
  * PyAirbyte's SQL state backend on PostgreSQL through MikroORM: the same tables and API
@@ -73,6 +75,10 @@ export class SqlStateBackend {
   private isMigrated = false;
   private readonly snapshots = new ProviderSnapshots();
   private readonly prunes = new PruneSchedule();
+  /** Counts the commits (see `metrics`). */
+  private readonly metrics: CommitObserver | undefined;
+  /** The default metrics, made by this backend: it stops their lag refresh on close. */
+  private readonly ownMetrics: SyncMetrics | undefined;
   /** The runs that own connections: claims, checkpoints, owners. */
   readonly connections: SyncConnections;
   /** The commits of syncs: the one commit step (src/backend/commit). */
@@ -102,6 +108,15 @@ export class SqlStateBackend {
     this.statements = backendStatementOptions(
       checkBoolean('preparedStatements', options.preparedStatements ?? true),
     );
+    const metrics = options.metrics as Partial<CommitObserver> | false | undefined;
+    if (metrics !== undefined && metrics !== false && typeof metrics?.committed !== 'function')
+      throw new InvalidInputError(
+        'metrics',
+        'a SyncMetrics (or an object with committed and refused), or false',
+        describeValue(metrics),
+      );
+    if (options.metrics === undefined) this.ownMetrics = new SyncMetrics();
+    this.metrics = options.metrics === false ? undefined : (options.metrics ?? this.ownMetrics);
     const port = {
       tables: this.tables,
       fork: () => this.fork(),
@@ -110,8 +125,10 @@ export class SqlStateBackend {
     this.connections = new SyncConnections(port);
     this.commits = new SyncCommits({
       ...port,
+      observer: this.metrics,
       writeStates: (owner, states, writeOptions) => this.write(owner, states, writeOptions),
       clearStates: (em, owner, streams, note) => this.clearPresent(em, owner, streams, note),
+      clearStateRows: (owner, clearOptions) => this.clearStateRows(owner.sourceName, clearOptions),
     });
   }
 
@@ -303,6 +320,7 @@ export class SqlStateBackend {
   /** Closes the connection pool if {@link connect} opened it; a MikroORM instance you passed in stays open. */
   async close(): Promise<void> {
     this.snapshots.clear();
+    this.ownMetrics?.close();
     if (this.ownsOrm) await this.orm.close(true);
   }
 

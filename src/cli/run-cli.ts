@@ -6,6 +6,7 @@ import { stateHistory } from './commands/state-history';
 import { stateList } from './commands/state-list';
 import { stateRollback } from './commands/state-rollback';
 import { stateSet } from './commands/state-set';
+import { syncRefresh } from './commands/sync-refresh';
 import { syncStatus } from './commands/sync-status';
 import { CliContext, type CliIo } from './context';
 import { CliError, errorLine, EXIT, exitCodeOf } from './errors';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   stateHistory,
   stateRollback,
   syncStatus,
+  syncRefresh,
 ];
 
 /**

@@ -49,11 +49,25 @@ export function temporalSettingsFromEnv(): TemporalSettings {
 /** A Temporal client for the settings; close it with `client.connection.close()`. */
 export async function connectClient(settings: TemporalSettings): Promise<Client> {
   const { address, tls, apiKey, metadata } = settings.connectionOptions;
-  const connection = await Connection.connect({ address, tls, apiKey, metadata });
+  const connection = await Connection.connect({ address, tls, apiKey, metadata }).catch(
+    (error: unknown) => rethrowNamed(error, address),
+  );
   return new Client({ connection, namespace: settings.namespace });
 }
 
 /** A worker connection for the settings; close it with `connection.close()`. */
 export function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
-  return NativeConnection.connect(settings.connectionOptions);
+  return NativeConnection.connect(settings.connectionOptions).catch((error: unknown) =>
+    rethrowNamed(error, settings.connectionOptions.address),
+  );
+}
+
+/**
+ * The SDK's connection errors ("Failed to connect before the deadline") do not say where it
+ * tried: throws the same error, its message prefixed with the address.
+ */
+function rethrowNamed(error: unknown, address: string | undefined): never {
+  if (error instanceof Error && address && !error.message.includes(address))
+    error.message = `Cannot connect to Temporal at ${address}: ${error.message}`;
+  throw error;
 }

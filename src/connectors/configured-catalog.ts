@@ -108,11 +108,33 @@ export function configureCatalog(
   });
 }
 
-/** The `--catalog` of a read of `streams`. */
+/** A stream's generation in a read (protocol 0.9): see `planStreamStarts`. */
+export interface StreamGenerationFields {
+  readonly generationId: number;
+  readonly minimumGenerationId: number;
+  readonly syncNumber: number;
+}
+
+/**
+ * The `--catalog` of a read of `streams`, with each stream's `generation_id`,
+ * `minimum_generation_id` and `sync_id` when `generations` (in the same order) gives them.
+ */
 export function toConfiguredCatalog(
   streams: readonly ConfiguredStream[],
+  generations?: readonly StreamGenerationFields[],
 ): ConfiguredAirbyteCatalog {
-  return { streams: streams.map((s) => s.configured) };
+  return {
+    streams: streams.map((s, i) => {
+      const generation = generations?.[i];
+      if (!generation) return s.configured;
+      return {
+        ...s.configured,
+        generation_id: generation.generationId,
+        minimum_generation_id: generation.minimumGenerationId,
+        sync_id: generation.syncNumber,
+      };
+    }),
+  };
 }
 
 /** Checks the `streams` input: absent, or an array of names or {@link StreamSelection}s. */

@@ -8,7 +8,8 @@ import { SyncStateError } from '../errors';
  *   or a failed `check`);
  * - `ConnectorFailed`: it exited non-zero or reported a TRACE error (retryable: it may be transient);
  * - `ConnectorProtocolError`: its output breaks the Airbyte protocol (or cannot be stored exactly);
- * - `DestinationWriteError`: a record does not fit its destination table.
+ * - `DestinationWriteError`: a record does not fit its destination table;
+ * - `RecordCountMismatch`: a STATE's `sourceStats.recordCount` differs from the records that arrived.
  */
 export type ConnectorErrorType =
   | 'ConnectorNotAllowed'
@@ -16,7 +17,8 @@ export type ConnectorErrorType =
   | 'ConnectorConfigError'
   | 'ConnectorFailed'
   | 'ConnectorProtocolError'
-  | 'DestinationWriteError';
+  | 'DestinationWriteError'
+  | 'RecordCountMismatch';
 
 /** Thrown when running a connector fails; the message carries the connector's own error text. */
 export class ConnectorError extends SyncStateError {

@@ -84,6 +84,12 @@ export interface ConfiguredAirbyteStream {
   readonly destination_sync_mode: 'append' | 'overwrite' | 'append_dedup';
   readonly cursor_field?: readonly string[];
   readonly primary_key?: readonly (readonly string[])[];
+  /** The generation of the records this read writes (protocol 0.9; sources ignore it). */
+  readonly generation_id?: number;
+  /** The lowest generation the destination keeps once the read completes (0: all). */
+  readonly minimum_generation_id?: number;
+  /** The sync's number among the connection's syncs. */
+  readonly sync_id?: number;
 }
 
 /** The `--catalog` of a `read`. */

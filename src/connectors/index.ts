@@ -20,6 +20,9 @@ export type {
 export type { ConnectorSpec, DockerConnectorSpec, LocalConnectorSpec } from './connector-spec';
 export type { StreamSelection } from './configured-catalog';
 export { syncConnector } from './sync-connector';
+export { REFRESH_MODES, refreshStreams } from './refresh-streams';
+export type { RefreshedStream, RefreshStreamsInput, RefreshStreamsResult } from './refresh-streams';
+export type { RefreshMode } from '../backend/stream-generations';
 export type { ConnectorSyncContext } from './sync-connector';
 export type {
   ConnectorCommits,

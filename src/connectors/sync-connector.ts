@@ -6,10 +6,12 @@ import { getStateSnapshot } from '../activity-bodies/state-snapshot';
 import { AirbyteConnector } from './airbyte-connector';
 import { type CheckedSyncInput, checkSyncConnectorInput } from './check-sync-input';
 import { CommitWriter, streamKey } from './commit-writer';
+import { readAndCommit } from './read-loop';
+import { startRun } from './sync-start';
 import { type ConnectorLogger, silentLogger } from './connector-logger';
 import type { ConnectorProcessOptions } from './connector-process';
 import { configureCatalog, toConfiguredCatalog } from './configured-catalog';
-import { type DestinationTable, planDestinationTables } from './destination-table';
+import { planDestinationTables } from './destination-table';
 import type { ConnectorCommits, SyncConnectorResult } from './sync-types';
 
 /** Who runs a connector sync, and what it tells along the way. */
@@ -76,68 +78,51 @@ export async function syncConnector(
       sync.connectionId,
       `run "${context.runOwner}" (call ${invocation}, attempt ${context.attempt}) does not own the connection: a newer run, a later call or attempt of this run claimed it, or none called startSync`,
     );
-  await backend.commits.prepareTables(tables);
-  const state = await startingState(backend, sync, tables, syncId);
+  const { plans, state } = await startRun(
+    backend,
+    sync,
+    streams.map((stream, i) => ({ stream, table: tables[i]! })),
+    { syncId, epoch },
+  );
   const startedFromState = state.map(stateName);
   logger.info(
     `Reading ${streams.length} streams of ${connector.name} from the stored state of ${startedFromState.length ? startedFromState.join(', ') : 'none'} (attempt ${context.attempt}, epoch ${epoch})`,
     { connector: connector.name },
   );
-  const byStream = new Map(tables.map((t) => [streamKey(t.stream.name, t.stream.namespace), t]));
+  const byStream = new Map(plans.map((p) => [streamKey(p.stream.name, p.stream.namespace), p]));
   const writer = new CommitWriter(
     backend,
     { ...sync, syncId, epoch },
-    byStream,
+    new Map(
+      [...byStream].map(([key, p]) => [key, { table: p.writeTable, generationId: p.generationId }]),
+    ),
     sync.maxBufferedRecords,
     (stream) =>
       logger.warn(`Skipping records of stream "${stream}": it was not selected`, {
         connector: connector.name,
       }),
   );
-  const readCounts = new Map<DestinationTable, number>();
   let commits = 0;
-  let recordsRead = 0;
   let recordsCommitted = 0;
-  const committed = async (result: Awaited<ReturnType<CommitWriter['commit']>>) => {
-    if (!result) return;
-    commits++;
-    recordsCommitted += result.rows;
-    await context.onCommit?.(result.commits);
-  };
-  try {
-    const messages = connector.read({
+  const read = await readAndCommit({
+    connector: connector.name,
+    messages: connector.read({
       config: sync.config,
-      catalog: toConfiguredCatalog(streams),
+      catalog: toConfiguredCatalog(streams, plans),
       stateText: state.length > 0 ? toStateInputFileText(state) : undefined,
       signal: context.signal,
-    });
-    for await (const message of messages) {
-      if (message.type === 'RECORD') {
-        recordsRead++;
-        const table = byStream.get(streamKey(message.record.stream, message.record.namespace));
-        if (table) readCounts.set(table, (readCounts.get(table) ?? 0) + 1);
-        await writer.add(message);
-      } else if (message.type === 'STATE') {
-        await committed(await writer.commit(message.state));
-      } else if (message.type === 'CONTROL') {
-        logger.warn(
-          `${connector.name} sent a CONTROL message (${String(message.control?.type)}); connector configs are not persisted, so it is ignored`,
-          { connector: connector.name },
-        );
-      }
-    }
-    if (writer.pending)
-      logger.warn(
-        `${connector.name} ended with records after its last STATE: committing them without state`,
-        {
-          connector: connector.name,
-        },
-      );
-    await committed(await writer.commit(undefined));
-  } catch (error) {
-    await writer.rollback();
-    throw error;
-  }
+    }),
+    writer,
+    plans: byStream,
+    maxStateBytes: backend.maxStateBytes,
+    logger,
+    signal: context.signal,
+    onCommit: async (result) => {
+      commits++;
+      recordsCommitted += result.rows;
+      await context.onCommit?.(result.commits);
+    },
+  });
   const after = await finalCommits(backend, sync, epoch);
   return {
     ...after,
@@ -145,52 +130,23 @@ export async function syncConnector(
     sourceName: sync.sourceName,
     attempt: context.attempt,
     commits,
-    recordsRead,
+    recordsRead: read.recordsRead,
     recordsCommitted,
+    recordCounts: read.recordCounts,
     startedFromState,
-    streams: streams.map((stream, i) => {
-      const table = tables[i]!;
-      return {
-        name: stream.name,
-        namespace: stream.namespace,
-        syncMode: stream.configured.sync_mode,
-        writeMethod: stream.writeMethod,
-        table: table.qualified,
-        recordsRead: readCounts.get(table) ?? 0,
-      };
-    }),
+    refreshesCompleted: read.refreshesCompleted,
+    streams: plans.map((plan) => ({
+      name: plan.stream.name,
+      namespace: plan.stream.namespace,
+      syncMode: plan.stream.configured.sync_mode,
+      writeMethod: plan.stream.writeMethod,
+      table: plan.table.qualified,
+      recordsRead:
+        read.recordsPerStream.get(streamKey(plan.stream.name, plan.stream.namespace)) ?? 0,
+      generationId: plan.generationId,
+      resumed: plan.resumes,
+    })),
   };
-}
-
-/**
- * The state to start the connector from: the stored state of the selected streams, except the
- * STREAM state of a `replace` table that this sync has not written yet: such a stream is read
- * from the start, since its table is about to be replaced.
- */
-async function startingState(
-  backend: SqlStateBackend,
-  sync: CheckedSyncInput,
-  tables: readonly DestinationTable[],
-  syncId: string,
-): Promise<AirbyteStateMessage[]> {
-  const provider = await backend.getStateProvider(sync.sourceName, {
-    destinationName: sync.destinationName,
-    tablePrefix: sync.tablePrefix,
-    streamsFilter: tables.map((t) => t.stream.name),
-  });
-  const fresh = new Set<string>();
-  for (const table of tables) {
-    if (table.writeMethod === 'replace' && !(await backend.commits.hasSyncRecords(table, syncId)))
-      fresh.add(streamKey(table.stream.name, table.stream.namespace));
-  }
-  return provider.stateMessageArtifacts.filter(
-    (m) =>
-      !(
-        m.type === 'STREAM' &&
-        m.stream &&
-        fresh.has(streamKey(m.stream.stream_descriptor.name, m.stream.stream_descriptor.namespace))
-      ),
-  );
 }
 
 /** Every checkpoint of the connection and every state message, as they are after the run. */

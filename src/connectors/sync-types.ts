@@ -73,6 +73,10 @@ export interface ConnectorStreamRun {
   readonly table: string;
   /** Records the connector sent in this run (committed or not). */
   readonly recordsRead: number;
+  /** The generation of the records this run wrote (Airbyte's `_airbyte_generation_id`). */
+  readonly generationId: number;
+  /** Whether the connector was given the stream's stored state (else it read from the start). */
+  readonly resumed: boolean;
 }
 
 /** What the `syncConnector` activity returns: every checkpoint and state message of the connection afterwards, and the run's numbers. */
@@ -87,7 +91,14 @@ export interface SyncConnectorResult extends ConnectorCommits {
   readonly recordsRead: number;
   /** Rows written by this attempt's commits. */
   readonly recordsCommitted: number;
+  /**
+   * STATE messages whose `sourceStats.recordCount` was checked against the records that arrived
+   * (`verified`; a mismatch fails the sync), and those that carried no count (`unverified`).
+   */
+  readonly recordCounts: { readonly verified: number; readonly unverified: number };
   /** Streams (and `_GLOBAL`) whose stored state the connector was started from. */
   readonly startedFromState: readonly string[];
+  /** Streams whose refresh this run completed (swapped in, or ended). */
+  readonly refreshesCompleted: readonly string[];
   readonly streams: readonly ConnectorStreamRun[];
 }

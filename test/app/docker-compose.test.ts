@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { WORKER_NODE_OPTIONS, WORKER_PROCESS_ENV } from '../../examples/support/worker-process';
-import { appSettingsFromEnv, DEFAULT_TASK_QUEUE } from '../../examples/support/settings';
+import {
+  appSettingsFromEnv,
+  checkMetricsAddress,
+  DEFAULT_TASK_QUEUE,
+} from '../../examples/support/settings';
+import { SYNC_METRICS } from '../../src/metrics/metric-names';
 
 /**
  * No Docker engine runs on our machines, so the compose file is checked against the code: the
@@ -19,6 +24,8 @@ interface Service {
   ports?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  volumes?: string[];
+  command?: string[];
 }
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
   services: Record<string, Service>;
@@ -26,9 +33,11 @@ const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as
 const services = compose.services;
 
 describe('docker-compose.yml', () => {
-  test('has PostgreSQL, a Temporal server with its own PostgreSQL, the UI and the worker, each with a health check', () => {
+  test('has PostgreSQL, a Temporal server with its own PostgreSQL, the UI, the worker, Prometheus and Grafana, each with a health check', () => {
     assert.deepEqual(Object.keys(services).sort(), [
+      'grafana',
       'postgres',
+      'prometheus',
       'temporal',
       'temporal-postgresql',
       'temporal-ui',
@@ -117,4 +126,69 @@ describe('docker-compose.yml', () => {
       'the image builds the bundle the worker loads',
     );
   });
+
+  test('Prometheus scrapes the worker at the address the worker serves its metrics on', () => {
+    const address = checkMetricsAddress(
+      services.worker?.environment?.SYNC_METRICS_ADDRESS ?? '',
+      'SYNC_METRICS_ADDRESS',
+    );
+    assert.equal(address, '0.0.0.0:9464', 'every interface of the container, not 127.0.0.1');
+    const config = parse(
+      readFileSync(mounted('prometheus', '/etc/prometheus/prometheus.yml'), 'utf8'),
+    ) as {
+      scrape_configs: { metrics_path?: string; static_configs: { targets: string[] }[] }[];
+    };
+    const [job] = config.scrape_configs;
+    assert.equal(job?.metrics_path ?? '/metrics', '/metrics');
+    assert.deepEqual(job?.static_configs[0]?.targets, [`worker:${address?.split(':')[1]}`]);
+    assert.deepEqual(services.prometheus?.ports, ['9090:9090']);
+  });
+
+  test("Grafana provisions the Prometheus data source and a dashboard whose queries name the worker's metrics", () => {
+    const provisioning = mounted('grafana', '/etc/grafana/provisioning');
+    const datasources = parse(
+      readFileSync(join(provisioning, 'datasources', 'prometheus.yml'), 'utf8'),
+    ) as { datasources: { uid: string; type: string; url: string }[] };
+    const [source] = datasources.datasources;
+    assert.equal(source?.type, 'prometheus');
+    assert.equal(source?.url, 'http://prometheus:9090');
+    const providers = parse(
+      readFileSync(join(provisioning, 'dashboards', 'dashboards.yml'), 'utf8'),
+    ) as { providers: { options: { path: string } }[] };
+    const dashboards = mounted('grafana', providers.providers[0]?.options.path ?? '');
+    const dashboard = JSON.parse(
+      readFileSync(join(dashboards, 'temporal-sync-state.json'), 'utf8'),
+    ) as { uid: string; panels: { datasource: { uid: string }; targets: { expr: string }[] }[] };
+    assert.ok(dashboard.panels.length >= 5);
+    const exprs = dashboard.panels.flatMap((panel) => {
+      assert.equal(
+        panel.datasource.uid,
+        source?.uid,
+        'each panel uses the provisioned data source',
+      );
+      return panel.targets.map((t) => t.expr);
+    });
+    const ours = new Set(SYNC_METRICS.map((m) => m.name));
+    for (const expr of exprs)
+      for (const [name] of expr.matchAll(/\bsync_state_[a-z_]+/g))
+        assert.ok(
+          ours.has(name) || ours.has(name.replace(/_(bucket|sum|count)$/, '')),
+          `${name} in "${expr}" is one of SYNC_METRICS`,
+        );
+    for (const metric of SYNC_METRICS)
+      assert.ok(
+        exprs.some((e) => e.includes(metric.name)),
+        `the dashboard shows ${metric.name}`,
+      );
+    assert.deepEqual(services.grafana?.ports, ['3000:3000']);
+  });
 });
+
+/** The file or folder of the repository that a service mounts at `target`. */
+function mounted(service: string, target: string): string {
+  const volume = services[service]?.volumes?.find((v) => v.split(':')[1] === target);
+  assert.ok(volume, `${service} mounts ${target}`);
+  const source = join(root, volume.split(':')[0] ?? '');
+  assert.ok(existsSync(source), `${source} exists`);
+  return source;
+}

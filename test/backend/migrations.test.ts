@@ -110,7 +110,13 @@ describe('migrations', () => {
     );
     assert.deepEqual(
       results.flat(),
-      ['0001-state-tables', '0002-sync-checkpoints', '0003-state-history', '0004-record-tables'],
+      [
+        '0001-state-tables',
+        '0002-sync-checkpoints',
+        '0003-state-history',
+        '0004-record-tables',
+        '0005-stream-generations',
+      ],
       'exactly one of four concurrent runs migrated',
     );
     assert.deepEqual(await runMigrations(orm, 'concurrent'), []);

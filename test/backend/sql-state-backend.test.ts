@@ -269,7 +269,13 @@ describe('defects of PyAirbyte that we fix', () => {
     const migrations = await sql<{ name: string }>('select name from _sync_state_migrations');
     assert.deepEqual(
       migrations.map((m) => m.name),
-      ['0001-state-tables', '0002-sync-checkpoints', '0003-state-history', '0004-record-tables'],
+      [
+        '0001-state-tables',
+        '0002-sync-checkpoints',
+        '0003-state-history',
+        '0004-record-tables',
+        '0005-stream-generations',
+      ],
     );
     const fresh = await SqlStateBackend.connect({ url: db.url, schema: 'drop_me' });
     try {

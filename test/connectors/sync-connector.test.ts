@@ -107,6 +107,7 @@ describe('syncConnector', () => {
         '_airbyte_extracted_at timestamp with time zone',
         '_airbyte_meta jsonb',
         '_airbyte_sync_id text',
+        '_airbyte_generation_id bigint',
       ],
     );
     assert.deepEqual(

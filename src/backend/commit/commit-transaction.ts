@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { StaleCheckpointError } from '../../errors';
 import type { PreparedStateMessage } from '../../protocol/validate';
 import type { ClearedStreamState } from '../clear-states';
-import { deleteReplacedRecords } from '../sql/delete-replaced-records';
 import type { StateTables } from '../sql/executor';
 import { insertDestinationRecords } from '../sql/insert-destination-records';
 import {
@@ -13,10 +12,13 @@ import {
 import { upsertStreamRecords } from '../sql/stream-records';
 import type { StateWriterKey, WriteOptions } from '../sql-state-writer';
 import { passFence } from './fence';
+import { applyGenerationSteps } from './generation-steps';
 import { recordWriteError, TableChangedError } from './record-errors';
 import { type DestinationRecordTable, qualifiedName, type RecordTable } from './record-table';
 import type { RecordTables } from './record-tables';
+import { type ClearStatesPort, supersedeOtherStateTypes } from './supersede-states';
 import type {
+  CommitObserver,
   CommitOutcome,
   CommitPlan,
   CommitStreamKey,
@@ -42,6 +44,10 @@ export interface CommitPort {
     states: readonly PreparedStateMessage[],
     options: WriteOptions,
   ): Promise<unknown>;
+  /** Told how each commit ended (metrics). Default: none. */
+  readonly observer?: CommitObserver;
+  /** The backend's clear of named rows (deletes + history), on the transaction's `em`. */
+  readonly clearStateRows: ClearStatesPort;
 }
 
 /**
@@ -72,6 +78,7 @@ export class CommitTransaction {
     table: DestinationRecordTable,
     lines: readonly string[],
     syncId: string,
+    generationId: number | null = null,
   ): Promise<number> {
     const em = await this.begin();
     try {
@@ -81,6 +88,7 @@ export class CommitTransaction {
         { ...table, qualified: qualifiedName(table) },
         lines,
         syncId,
+        generationId,
       );
     } catch (error) {
       throw recordWriteError(error, table, false);
@@ -89,6 +97,7 @@ export class CommitTransaction {
 
   /** The commit step (see the class). Rolls everything back and rethrows on any failure. */
   async commit(plan: CommitPlan): Promise<CommitOutcome> {
+    const started = performance.now();
     const em = await this.begin();
     try {
       const { fencedConnections } = await passFence(
@@ -115,7 +124,7 @@ export class CommitTransaction {
       const decision = decide(connectionId ?? '', plan.streams, last);
       if (decision === 'alreadyCommitted') {
         await this.rollback();
-        return {
+        return this.observed(plan, started, {
           status: 'alreadyCommitted',
           fencedConnections: [],
           cleared: [],
@@ -126,7 +135,7 @@ export class CommitTransaction {
             recordsCommitted: last.get(i)!.recordsCommitted,
             committedAt: last.get(i)!.committedAt,
           })),
-        };
+        });
       }
       const cleared = plan.clear
         ? await this.port.clearStates(em, plan.clear.owner, plan.clear.streams, plan.clear.note)
@@ -151,7 +160,34 @@ export class CommitTransaction {
               stateStream !== undefined && stateStream >= 0 ? decision[stateStream] : undefined,
           },
         });
+        const type = plan.state.messages.at(-1)?.type;
+        if (plan.state.supersedeOtherTypes && type)
+          await supersedeOtherStateTypes(
+            em,
+            this.port.tables,
+            this.port.clearStateRows,
+            plan.state.owner,
+            type,
+            {
+              note: `superseded by ${type === 'STREAM' ? 'a STREAM' : `a ${type}`} commit: a source syncs one kind of state`,
+              connectionId,
+            },
+          );
       }
+      const refreshesCompleted = plan.generations
+        ? await applyGenerationSteps(
+            em,
+            {
+              tables: this.port.tables,
+              clearStates: this.port.clearStateRows,
+              writeStates: (owner, states, options) =>
+                this.port.writeStates(owner, states, options),
+              forgetTable: (table) =>
+                this.onCommitted.push(() => this.port.recordTables.forget(table)),
+            },
+            plan.generations,
+          )
+        : undefined;
       const checkpoints: CommittedCheckpoint[] = [];
       for (const [i, stream] of plan.streams.entries()) {
         const written = rows[i]! + (stream.rowsWrittenAhead ?? 0);
@@ -170,10 +206,17 @@ export class CommitTransaction {
       await em.commit();
       this.em = undefined;
       for (const remember of this.onCommitted.splice(0)) remember();
-      return { status: 'committed', checkpoints, fencedConnections, cleared };
+      return this.observed(plan, started, {
+        status: 'committed',
+        checkpoints,
+        fencedConnections,
+        cleared,
+        refreshesCompleted,
+      });
     } catch (error) {
       await this.rollback();
       if (error instanceof TableChangedError) this.port.recordTables.forget(error.table);
+      if (error instanceof StaleCheckpointError) this.notify((o) => o.refused(plan));
       throw error;
     }
   }
@@ -184,6 +227,23 @@ export class CommitTransaction {
     this.em = undefined;
     this.onCommitted.length = 0;
     if (em) await em.rollback().catch(() => undefined); // a broken connection rolls back by itself
+  }
+
+  /** Tells the observer how the commit ended and returns the outcome. */
+  private observed(plan: CommitPlan, started: number, outcome: CommitOutcome): CommitOutcome {
+    this.notify((o) => o.committed(plan, outcome, performance.now() - started));
+    return outcome;
+  }
+
+  /** The transaction has ended: an observer's failure must not turn it into a failed commit. */
+  private notify(tell: (observer: CommitObserver) => void): void {
+    const observer = this.port.observer;
+    if (!observer) return;
+    try {
+      tell(observer);
+    } catch {
+      // Metrics are best effort; the commit's outcome is what the caller must get.
+    }
   }
 
   private async begin(): Promise<EntityManager> {
@@ -203,7 +263,7 @@ export class CommitTransaction {
     return false;
   }
 
-  /** Deletes what `replace` tables replace and upserts the plan's records; returns rows per stream. */
+  /** Upserts the plan's records; returns rows per stream. */
   private async writePlannedRecords(
     em: EntityManager,
     streams: readonly StreamCommit[],
@@ -211,12 +271,6 @@ export class CommitTransaction {
   ): Promise<number[]> {
     const rows: number[] = [];
     for (const [i, stream] of streams.entries()) {
-      if (stream.replaceOtherSyncs)
-        await deleteReplacedRecords(
-          em,
-          qualifiedName(stream.replaceOtherSyncs.table),
-          stream.replaceOtherSyncs.syncId,
-        );
       const records = stream.records;
       if (!records || records.rows.length === 0) {
         rows.push(0);

@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { hasSyncRecords } from '../sql/has-sync-records';
 import type { StateTables } from '../sql/executor';
 import { CommitTransaction, type CommitPort } from './commit-transaction';
 import { TableChangedError } from './record-errors';
-import { qualifiedName, type DestinationRecordTable, type RecordTable } from './record-table';
+import type { RecordTable } from './record-table';
 import { RecordTables } from './record-tables';
 import type { CommitOutcome, CommitPlan } from './types';
 
@@ -58,11 +57,6 @@ export class SyncCommits {
       }
     });
     for (const done of remember) done();
-  }
-
-  /** Whether a destination table holds a row that the sync `syncId` wrote. */
-  hasSyncRecords(table: DestinationRecordTable, syncId: string): Promise<boolean> {
-    return hasSyncRecords(this.port.fork(), qualifiedName(table), syncId);
   }
 
   /** The state tables, for `CommitPort` consumers that log them. */

@@ -2,7 +2,8 @@ import type { PreparedStateMessage } from '../../protocol/validate';
 import type { ClearedStreamState } from '../clear-states';
 import type { StateWriterKey } from '../sql-state-writer';
 import type { AuthorOptions } from '../state-history';
-import type { RecordTable, StreamRecordTable } from './record-table';
+import type { GenerationPlan } from './generation-steps';
+import type { StreamRecordTable } from './record-table';
 
 /** A stream of a connection, as checkpoints are keyed. */
 export interface CommitStreamKey {
@@ -39,8 +40,6 @@ export interface StreamCommit {
   readonly records?: { readonly table: StreamRecordTable; readonly rows: readonly object[] };
   /** Rows this transaction wrote ahead for the stream, added to its count. Default: 0. */
   readonly rowsWrittenAhead?: number;
-  /** A `replace` table: delete the rows of every other sync than this one. Default: none. */
-  readonly replaceOtherSyncs?: { readonly table: RecordTable; readonly syncId: string };
 }
 
 /** One commit: the fence it must pass, the streams whose checkpoints advance, and the state after it. */
@@ -54,7 +53,18 @@ export interface CommitPlan {
     readonly messages: readonly PreparedStateMessage[];
     /** Who writes, for the history. Default: the activity, else `library`. */
     readonly author?: AuthorOptions;
+    /**
+     * Delete the owner's state rows of the other kinds than the messages' (STREAM vs `_GLOBAL`
+     * vs `_LEGACY`) in the same transaction, each deletion a clear in the history: a connector
+     * that switched kinds gets one coherent state. Default: `false`.
+     */
+    readonly supersedeOtherTypes?: boolean;
   };
+  /**
+   * Generations of a connector run's streams (refreshes): started when the run starts, completed
+   * (a staging table swapped in) when a stream's read completes. Default: none.
+   */
+  readonly generations?: GenerationPlan;
   /**
    * State to clear (each deletion recorded in the history), e.g. a run's reset of some streams;
    * streams without state are skipped. Default: none.
@@ -85,6 +95,19 @@ export interface CommitOutcome {
   readonly checkpoints: readonly CommittedCheckpoint[];
   /** Connections a forced write fenced (empty otherwise). */
   readonly fencedConnections: readonly string[];
+  /** Streams whose refresh this commit completed (see `CommitPlan.generations`). */
+  readonly refreshesCompleted?: readonly string[];
   /** What the plan's `clear` removed (empty without one). */
   readonly cleared: readonly ClearedStreamState[];
+}
+
+/**
+ * Told the end of each commit step, e.g. to count it in metrics. Called after the transaction
+ * ended; it must be cheap (a few counter adds per commit) and an error it throws is ignored.
+ */
+export interface CommitObserver {
+  /** A commit that committed, or found every checkpoint committed before; `ms`: its duration. */
+  committed(plan: CommitPlan, outcome: CommitOutcome, ms: number): void;
+  /** A commit refused as stale (`StaleCheckpointError`: a fenced run, an older checkpoint). */
+  refused(plan: CommitPlan): void;
 }

@@ -19,8 +19,9 @@ export function destinationTableName(table: { schema: string; name: string }): s
 
 /**
  * Creates a destination table in the style of PyAirbyte's cache tables (one column per top-level
- * property, then `_airbyte_raw_id`, `_airbyte_extracted_at`, `_airbyte_meta`, plus
- * `_airbyte_sync_id` for replace), or adds the columns a newer schema has, as PyAirbyte does.
+ * property, then `_airbyte_raw_id`, `_airbyte_extracted_at`, `_airbyte_meta`, plus our
+ * `_airbyte_sync_id` and Airbyte's `_airbyte_generation_id`), or adds the columns a newer schema
+ * has, as PyAirbyte does.
  * An existing table must have the same primary key (none for append and replace). Runs under an
  * advisory lock so that concurrent first runs cannot race on the DDL.
  */
@@ -54,17 +55,20 @@ export async function ensureDestinationTable(
          '_airbyte_extracted_at timestamptz not null',
          `_airbyte_meta jsonb not null default '{}'`,
          '_airbyte_sync_id text not null',
+         '_airbyte_generation_id bigint',
          ...key,
        ].join(',\n       ')})`,
     [],
     'run',
   );
-  if (columns.length > 0)
-    await db.execute(
-      `alter table ${qualified} ${columns.map((c) => `add column if not exists ${c}`).join(', ')}`,
-      [],
-      'run',
-    );
+  // Tables from before generations get the column too; their old rows keep null, as Airbyte's do.
+  await db.execute(
+    `alter table ${qualified} ${[...columns, '_airbyte_generation_id bigint']
+      .map((c) => `add column if not exists ${c}`)
+      .join(', ')}`,
+    [],
+    'run',
+  );
   const existing = await selectPrimaryKey(db, table);
   if (existing.join('\u0000') !== table.primaryKey.join('\u0000')) {
     throw new InvalidInputError(

@@ -39,6 +39,8 @@ export interface StateTables {
   readonly history: string;
   /** `_sync_state_tables`: the stream that owns each record table. */
   readonly recordTables: string;
+  /** `_sync_state_generations`: the generation and refresh of each stream of a connection. */
+  readonly generations: string;
 }
 
 /** Names of the state tables in `schema`. */
@@ -52,5 +54,6 @@ export function stateTables(schema: string): StateTables {
     checkpoints: `${s}."_sync_state_checkpoints"`,
     history: `${s}."_sync_state_history"`,
     recordTables: `${s}."_sync_state_tables"`,
+    generations: `${s}."_sync_state_generations"`,
   };
 }

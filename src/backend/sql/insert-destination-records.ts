@@ -22,13 +22,15 @@ export interface RecordTarget {
  * they travel as one jsonb parameter and are taken apart in SQL, so every value (a 20-digit
  * integer too) reaches its column exactly, without passing through JavaScript numbers. With a
  * primary key, a record replaces the row of the same key (when a batch holds one key twice, the
- * later record wins). Returns the rows written.
+ * later record wins). Each row gets the sync and the generation it was written in. Returns the
+ * rows written.
  */
 export async function insertDestinationRecords(
   db: SqlExecutor,
   target: RecordTarget,
   lines: readonly string[],
   syncId: string,
+  generationId: number | null = null,
 ): Promise<number> {
   if (lines.length === 0) return 0;
   const params: unknown[] = [];
@@ -37,13 +39,14 @@ export async function insertDestinationRecords(
     params.push(column.property);
     return castFromJson(column.type);
   });
-  params.push(syncId, `[${lines.join(',')}]`);
+  params.push(syncId, generationId, `[${lines.join(',')}]`);
   const names = [
     ...target.columns.map((c) => quoteIdent(c.name)),
     '_airbyte_raw_id',
     '_airbyte_extracted_at',
     '_airbyte_meta',
     '_airbyte_sync_id',
+    '_airbyte_generation_id',
   ];
   const keys = target.primaryKey.map(quoteIdent).join(', ');
   const distinct = keys === '' ? '' : `distinct on (${keys}) `;
@@ -53,6 +56,7 @@ export async function insertDestinationRecords(
     `coalesce(to_timestamp((r._airbyte_record ->> 'emitted_at')::double precision / 1000), clock_timestamp())`,
     `coalesce(nullif(r._airbyte_record -> 'meta', 'null'::jsonb), '{}'::jsonb)`,
     '?::text',
+    '?::bigint',
   ]
     .map((value, i) => `${value} as ${names[i]}`)
     .join(', ')}, r._airbyte_ordinal

@@ -47,3 +47,16 @@ export async function registerTableOwner(
     streamName: row.stream_name,
   };
 }
+
+/** Forgets the owner of a table that was dropped (a refresh's staging table, once swapped in). */
+export async function forgetTableOwner(
+  db: SqlExecutor,
+  tables: StateTables,
+  table: { readonly schema: string; readonly name: string },
+): Promise<void> {
+  await db.execute(
+    `delete from ${tables.recordTables} where schema_name = ? and table_name = ?`,
+    [table.schema, table.name],
+    'run',
+  );
+}

@@ -4,6 +4,7 @@ import type { AirbyteStateMessage } from '../../protocol/types';
 import type { CommandSpec } from '../command';
 import { CliError, EXIT } from '../errors';
 import { table } from '../format';
+import { otherOwnersHint } from './other-owners';
 import { ownerOf, OWNER_OPTIONS, STREAM_OPTIONS, streamRefs } from './shared';
 
 /** `state get`: the stored state of a source. */
@@ -17,10 +18,11 @@ export const stateGet: CommandSpec = {
   options: { ...OWNER_OPTIONS, ...STREAM_OPTIONS },
   async run(ctx, args) {
     const owner = ownerOf(args, args.positionals[0] ?? '');
-    const document = await getState(await ctx.backend(), owner, { streams: streamRefs(args) });
+    const backend = await ctx.backend();
+    const document = await getState(backend, owner, { streams: streamRefs(args) });
     if (document.messages.length === 0) {
       throw new CliError(
-        `No state stored for source "${owner.sourceName}"${where(owner)}.`,
+        `No state stored for source "${owner.sourceName}"${where(owner)}.${await otherOwnersHint(backend, owner)}`,
         EXIT.notFound,
       );
     }

@@ -8,7 +8,7 @@ import { isPlainObject } from '../../protocol/validate';
 import { type CommandSpec, stringOption } from '../command';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../errors';
-import { plural, streamText } from '../format';
+import { plural, streamText, table } from '../format';
 import { where } from './state-get';
 import { CHANGE_OPTIONS, type CliOwner, guardedChange, ownerOf, OWNER_OPTIONS } from './shared';
 
@@ -18,7 +18,7 @@ export const stateSet: CommandSpec = {
   synopsis: 'SOURCE --input-file FILE|- [--destination NAME] [--table-prefix PREFIX] [--force]',
   summary: 'write state from a connector --state file or state get --json output',
   description:
-    "Writes the state messages of FILE (- for stdin) for SOURCE, all in one transaction: a connector's --state file (a JSON array of state messages), the output of state get --json, or one message. Each replaces the state of its stream; other streams keep theirs (state clear removes one). Validated like any write: one bad message and nothing is written. Refused while a sync of this state runs.",
+    "Writes the state messages of FILE (- for stdin) for SOURCE, all in one transaction: a connector's --state file (a JSON array of state messages), the output of state get --json, or one message. The output of state get --json names its destination and table prefix: they are used unless --destination or --table-prefix is given. Each replaces the state of its stream; other streams keep theirs (state clear removes one). Validated like any write: one bad message and nothing is written. Refused while a sync of this state runs.",
   positionals: ['SOURCE'],
   options: {
     'input-file': {
@@ -33,9 +33,22 @@ export const stateSet: CommandSpec = {
     const file = stringOption(args, 'input-file');
     if (file === undefined)
       throw new CliError('state set needs --input-file FILE (or - for stdin).', EXIT.usage);
-    const owner = ownerOf(args, args.positionals[0] ?? '');
     // `npm run cli` runs in the package's folder; a relative path means the caller's folder.
     const text = await readInput(resolve(ctx.io.env.INIT_CWD ?? '', file), ctx.io.stdin, file);
+    const from = documentOwner(text);
+    const named = ownerOf(args, args.positionals[0] ?? '');
+    // `get --json` output round-trips: its destination and prefix, unless the options say others.
+    const owner: CliOwner = {
+      sourceName: named.sourceName,
+      destinationName:
+        args.values.destination === undefined && typeof from?.destinationName === 'string'
+          ? from.destinationName
+          : named.destinationName,
+      tablePrefix:
+        args.values['table-prefix'] === undefined && typeof from?.tablePrefix === 'string'
+          ? from.tablePrefix
+          : named.tablePrefix,
+    };
     const backend = await ctx.backend();
     let messages;
     try {
@@ -45,7 +58,7 @@ export const stateSet: CommandSpec = {
         throw new CliError(`${label(file)}: ${error.message} Nothing was written.`, EXIT.usage);
       throw error;
     }
-    warnOnOtherOwner(ctx, text, owner);
+    if (from) warnOnOtherOwner(ctx, from, owner);
     const change = await guardedChange(ctx, args, [owner]);
     const result = await setState(backend, owner, messages, change);
     if (ctx.json)
@@ -53,8 +66,12 @@ export const stateSet: CommandSpec = {
     ctx.print(
       `Wrote the state of ${plural(result.written.length, 'stream')} of source "${owner.sourceName}"${where(owner)}:`,
     );
-    for (const v of result.written)
-      ctx.print(`  ${streamText(v.streamName, v.namespace)}  (version ${v.version})`);
+    ctx.print(
+      table(
+        ['STREAM', 'VERSION'],
+        result.written.map((v) => [streamText(v.streamName, v.namespace), String(v.version)]),
+      ),
+    );
     if (result.fencedConnections.length > 0)
       ctx.print(`Fenced off the runs of connection ${result.fencedConnections.join(', ')}.`);
   },
@@ -85,23 +102,33 @@ function label(file: string): string {
   return file === '-' ? 'stdin' : file;
 }
 
-/**
- * The output of `state get --json` names whose state it was; writing it elsewhere is allowed
- * (that is how state moves by hand) but worth a warning, e.g. when `--destination` was forgotten.
- */
-function warnOnOtherOwner(ctx: CliContext, text: string, owner: CliOwner): void {
+/** Whose state a `state get --json` document says it is; `undefined` for other inputs. */
+function documentOwner(
+  text: string,
+): { sourceName: unknown; destinationName: unknown; tablePrefix: unknown } | undefined {
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch {
-    return;
+    return undefined;
   }
-  if (!isPlainObject(document) || !Array.isArray(document.messages)) return;
-  const from = {
+  if (!isPlainObject(document) || !Array.isArray(document.messages)) return undefined;
+  return {
     sourceName: document.sourceName,
     destinationName: document.destinationName ?? undefined,
     tablePrefix: document.tablePrefix ?? '',
   };
+}
+
+/**
+ * Writing a `state get --json` document as another owner's state is allowed (that is how state
+ * moves by hand) but worth a warning, e.g. when the source name was mistyped.
+ */
+function warnOnOtherOwner(
+  ctx: CliContext,
+  from: { sourceName: unknown; destinationName: unknown; tablePrefix: unknown },
+  owner: CliOwner,
+): void {
   if (
     from.sourceName === owner.sourceName &&
     from.destinationName === owner.destinationName &&
