@@ -1,7 +1,7 @@
 /**
  * What the workers' events must show after a scenario: no activity failed non-retryably (but a
- * StaleCheckpoint where fencing expects it), and each kill right after a commit was followed by a
- * retry that found its batch already committed. Also the counts of attempts the report shows.
+ * StaleCheckpoint where fencing expects it), and each kill of a worker by itself was followed by
+ * the retry its fault point calls for. Also the counts of attempts the report shows.
  */
 import type { ActivityEvent } from './events';
 import type { ScenarioFigures } from './scenario';
@@ -13,6 +13,9 @@ export interface EventFindings {
     ScenarioFigures,
     | 'killsAfterCommit'
     | 'killsAfterCommitConfirmed'
+    | 'killsInRead'
+    | 'killsAfterRead'
+    | 'killsBeforeCommitConfirmed'
     | 'activityAttempts'
     | 'retriedAttempts'
     | 'failedAttempts'
@@ -34,14 +37,17 @@ export function checkEvents(
         `${failure.error?.type}: ${failure.error?.message}`,
     );
   }
-  const afterCommit = confirmKillsAfterCommit(events);
-  problems.push(...afterCommit.unconfirmed);
+  const self = confirmSelfKills(events);
+  problems.push(...self.unconfirmed);
   const count = (match: (e: ActivityEvent) => boolean) => events.filter(match).length;
   return {
     problems,
     figures: {
-      killsAfterCommit: afterCommit.kills,
-      killsAfterCommitConfirmed: afterCommit.confirmed,
+      killsAfterCommit: self.afterCommit,
+      killsAfterCommitConfirmed: self.afterCommitConfirmed,
+      killsInRead: self.inRead,
+      killsAfterRead: self.afterRead,
+      killsBeforeCommitConfirmed: self.beforeCommitConfirmed,
       activityAttempts: count((e) => e.e === 'start'),
       retriedAttempts: count((e) => e.e === 'start' && e.attempt > 1),
       failedAttempts: count((e) => e.e === 'fail'),
@@ -54,30 +60,62 @@ export function checkEvents(
 /**
  * Each kill right after a commit must be followed by a retry of the same activity that found the
  * batch already committed: the proof that the kill landed between the commit and the activity's
- * completion, and that the retry did not write it again.
+ * completion, and that the retry did not write it again. Each kill before the commit (inside the
+ * read, or between the read and the commit) must be followed by a retry that committed the batch
+ * itself: the proof that the killed attempt had committed nothing. (A retry killed by the
+ * harness after its own commit hands the batch to a further retry that finds it committed: that
+ * does not count against a kill before the commit.)
  */
-function confirmKillsAfterCommit(events: readonly ActivityEvent[]): {
-  kills: number;
-  confirmed: number;
+function confirmSelfKills(events: readonly ActivityEvent[]): {
+  afterCommit: number;
+  afterCommitConfirmed: number;
+  inRead: number;
+  afterRead: number;
+  beforeCommitConfirmed: number;
   unconfirmed: string[];
 } {
-  const kills = events.filter((e) => e.e === 'killAfterCommit');
+  const kills = events.filter((e) => e.e === 'selfKill');
   const unconfirmed: string[] = [];
-  let confirmed = 0;
+  let afterCommitConfirmed = 0;
+  let beforeCommitConfirmed = 0;
   for (const kill of kills) {
-    const retry = events.find(
-      (e) =>
-        e.e === 'end' &&
-        e.runId === kill.runId &&
-        e.activityId === kill.activityId &&
-        e.attempt > kill.attempt &&
-        e.status === 'alreadyCommitted',
+    const retries = events.filter(
+      (e) => e.runId === kill.runId && e.activityId === kill.activityId && e.attempt > kill.attempt,
     );
-    if (retry) confirmed++;
+    const ends = retries.filter((e) => e.e === 'end');
+    const where = `${kill.stream} checkpoint ${kill.checkpoint} (${kill.workflowId})`;
+    if (kill.at === 'afterCommit') {
+      if (ends.some((e) => e.status === 'alreadyCommitted')) afterCommitConfirmed++;
+      else
+        unconfirmed.push(
+          `the kill after the commit of ${where} was not followed by a retry that found it committed`,
+        );
+      continue;
+    }
+    const cut = (attempt: number) =>
+      retries.some((e) => e.e === 'start' && e.attempt === attempt) &&
+      !retries.some((e) => (e.e === 'end' || e.e === 'fail') && e.attempt === attempt);
+    const first = ends.sort((a, b) => a.attempt - b.attempt)[0];
+    const byHarness =
+      first?.status === 'alreadyCommitted' &&
+      Array.from({ length: first.attempt - kill.attempt - 1 }, (_, i) => kill.attempt + 1 + i).some(
+        cut,
+      );
+    if (first?.status === 'committed' || byHarness) beforeCommitConfirmed++;
     else
       unconfirmed.push(
-        `the kill after commit of ${kill.stream} checkpoint ${kill.checkpoint} (${kill.workflowId}) was not followed by a retry that found it committed`,
+        `the kill ${kill.at === 'read' ? 'inside the read' : 'between the read and the commit'} of ${where} was followed by ${
+          first ? `a retry that found it ${first.status}` : 'no retry that ended'
+        }, not by one that committed it`,
       );
   }
-  return { kills: kills.length, confirmed, unconfirmed };
+  const at = (point: string) => kills.filter((k) => k.at === point).length;
+  return {
+    afterCommit: at('afterCommit'),
+    afterCommitConfirmed,
+    inRead: at('read'),
+    afterRead: at('afterRead'),
+    beforeCommitConfirmed,
+    unconfirmed,
+  };
 }

@@ -4,11 +4,22 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { COMMIT_PHASE, READ_PHASE } from './sync-path';
+
+/**
+ * Where a worker fault lands in a batch: inside the read (the reader has started, nothing
+ * returned), between the read and the commit (the read returned, the commit's transaction not
+ * yet committed), or after the commit (committed, the activity not yet completed).
+ */
+export type FaultPoint = 'read' | 'afterRead' | 'afterCommit';
 
 /** An activity attempt or a fault around it. */
 export interface ActivityEvent {
-  /** `start`, `end`, `fail`, `killAfterCommit` (just before the SIGKILL), `stall`, `release`. */
-  readonly e: 'start' | 'end' | 'fail' | 'killAfterCommit' | 'stall' | 'release';
+  /**
+   * `start`, `end`, `fail` of the attempt; `read` and `readEnd` around a syncBatch's read;
+   * `selfKill` (just before the worker SIGKILLs itself at `at`), `stall`, `release`.
+   */
+  readonly e: 'start' | 'end' | 'fail' | 'read' | 'readEnd' | 'selfKill' | 'stall' | 'release';
   readonly t: number;
   readonly worker: string;
   readonly pid: number;
@@ -23,7 +34,9 @@ export interface ActivityEvent {
   readonly checkpoint?: number;
   readonly epoch?: number;
   /** A commit's outcome. */
-  readonly status?: 'committed' | 'alreadyCommitted';
+  readonly status?: 'committed' | 'alreadyCommitted' | 'unchanged';
+  /** Where a `selfKill` or `stall` happened. */
+  readonly at?: FaultPoint;
   readonly written?: number;
   readonly error?: { readonly type: string; readonly message: string; readonly retryable: boolean };
 }
@@ -45,7 +58,8 @@ export class EventLog {
   private offset = 0;
   private partial = '';
   private readonly decoder = new StringDecoder('utf8');
-  private readonly open = new Map<string, ActivityEvent>();
+  /** Open attempts and their phase (see {@link inFlight}). */
+  private readonly open = new Map<string, { event: ActivityEvent; phase: string }>();
 
   constructor(readonly file: string) {}
 
@@ -71,16 +85,23 @@ export class EventLog {
     for (const e of fresh) {
       if (e.e === 'ready') continue;
       const key = `${e.pid}/${e.runId}/${e.activityId}/${e.attempt}`;
-      if (e.e === 'start') this.open.set(key, e);
+      const open = this.open.get(key);
+      if (e.e === 'start') this.open.set(key, { event: e, phase: e.type });
       else if (e.e === 'end' || e.e === 'fail') this.open.delete(key);
+      else if (open && e.e === 'read') open.phase = READ_PHASE;
+      else if (open && e.e === 'readEnd') open.phase = COMMIT_PHASE;
     }
     return fresh;
   }
 
-  /** The activity types a worker process had started and not finished, after reading what is new. */
+  /**
+   * The phases of the attempts a worker process had started and not finished, after reading
+   * what is new: the activity type, but `syncBatch: read` and `syncBatch: commit` once a
+   * syncBatch's read started or returned.
+   */
   inFlight(pid: number): string[] {
     this.poll();
-    return [...this.open.values()].filter((e) => e.pid === pid).map((e) => e.type);
+    return [...this.open.values()].filter((o) => o.event.pid === pid).map((o) => o.phase);
   }
 
   /** The activity events, after reading what is new. */

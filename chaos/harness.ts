@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { type ServerSet, startServers } from './servers';
 import { SeededRandom } from './random';
-import type { ChaosSize, Scenario, ScenarioResult } from './scenario';
+import { type ChaosSize, emptyFigures, type Scenario, type ScenarioResult } from './scenario';
 
 /** Options of {@link runChaos}. */
 export interface RunChaosOptions {
@@ -79,7 +79,8 @@ export async function runChaos(options: RunChaosOptions): Promise<ChaosReport> {
   if (report.passed) {
     // The bulky parts; the report, the events and the logs stay.
     await rm(join(options.runDir, 'workflow-bundle.js'), { force: true });
-    await rm(join(options.runDir, 'temporal.db'), { force: true });
+    for (const file of ['temporal.db', 'lab-temporal.db'])
+      await rm(join(options.runDir, file), { force: true });
   }
   return report;
 }
@@ -117,7 +118,7 @@ async function runScenario(
   servers.log(
     `${scenario.name}: ${result.passed ? 'PASSED' : 'FAILED'} in ${(f.durationMs / 1000).toFixed(1)} s: ` +
       `${f.recordsChecked} records checked, lost ${f.lost}, duplicated ${f.duplicated}, mismatched ${f.mismatched}; ` +
-      `kills ${f.harnessKills} + ${f.killsAfterCommit} after commit, restarts: database ${f.databaseRestarts}, Temporal ${f.temporalRestarts}; ` +
+      `kills ${f.harnessKills} by the harness + ${f.killsInRead} in a read, ${f.killsAfterRead} after a read, ${f.killsAfterCommit} after a commit; restarts: database ${f.databaseRestarts}, Temporal ${f.temporalRestarts}; ` +
       `monitor ${f.monitorSamples} reads, ${f.backwardsMoves} backwards`,
   );
   for (const problem of result.problems) servers.log(`${scenario.name}: PROBLEM: ${problem}`);
@@ -134,35 +135,7 @@ function harnessFailure(scenario: Scenario, error: unknown, durationMs: number):
     title: scenario.title,
     passed: false,
     problems: [`the harness failed: ${message}`],
-    figures: {
-      records: 0,
-      recordsChecked: 0,
-      lost: 0,
-      duplicated: 0,
-      mismatched: 0,
-      harnessKills: 0,
-      killsAfterCommit: 0,
-      killsAfterCommitConfirmed: 0,
-      killsByPhase: {},
-      workerRestarts: 0,
-      workerCrashes: 0,
-      databaseRestarts: 0,
-      temporalRestarts: 0,
-      databaseCrashes: 0,
-      partitions: 0,
-      hostsLost: 0,
-      zombiesChecked: 0,
-      activityAttempts: 0,
-      retriedAttempts: 0,
-      failedAttempts: 0,
-      alreadyCommitted: 0,
-      staleCommitsRefused: 0,
-      monitorSamples: 0,
-      backwardsMoves: 0,
-      maxConnectionsPerWorker: 0,
-      poolSize: 0,
-      durationMs,
-    },
+    figures: emptyFigures(durationMs),
     checks: [],
     monitor: { samples: 0, failedReads: 0, moves: 0, backwards: [], maxConnections: {} },
     notes: [],

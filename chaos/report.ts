@@ -10,6 +10,16 @@ import { format, resolveConfig } from 'prettier';
 import type { ChaosReport } from './harness';
 import type { ScenarioFigures, ScenarioResult } from './scenario';
 import { SCENARIOS } from './scenarios';
+import { COMMIT_PHASE, isCommitPhase, READ_PHASE } from './sync-path';
+
+/** How the report names the phases of the harness's kills. */
+const PHASE_WORDS: Readonly<Record<string, string>> = {
+  [READ_PHASE]: 'inside a syncBatch read',
+  [COMMIT_PHASE]: 'inside a syncBatch commit (its read had returned)',
+  syncBatch: 'inside a syncBatch before its read (loading the stream state)',
+  commitBatch: 'inside a commitBatch (records path)',
+  'between activities': 'between activities',
+};
 
 /** The heading of the section that the harness never rewrites. */
 export const BAD_INPUT_HEADING = '## Bad input and security';
@@ -40,13 +50,14 @@ export function keptSection(text: string): string {
 export function renderReliability(report: ChaosReport, badInputSection: string): string {
   const total = totals(report.scenarios);
   const n = (value: number) => value.toLocaleString('en-US');
-  const kills = total.harnessKills + total.killsAfterCommit;
+  const own = total.killsInRead + total.killsAfterRead + total.killsAfterCommit;
+  const kills = total.harnessKills + own;
+  const inCommit = Object.entries(total.killsByPhase)
+    .filter(([phase]) => isCommitPhase(phase))
+    .reduce((sum, [, count]) => sum + count, 0);
   const phases = Object.entries(total.killsByPhase)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(
-      ([phase, count]) =>
-        `${count} ${phase === 'between activities' ? 'between activities' : `inside ${phase}`}`,
-    )
+    .map(([phase, count]) => `${count} ${PHASE_WORDS[phase] ?? `inside ${phase}`}`)
     .join(', ');
   const perScenario = report.scenarios.map((s) => scenarioRow(s, n)).join('\n');
   const notes = report.scenarios.flatMap((s) => s.notes.map((note) => `- ${s.name}: ${note}`));
@@ -62,11 +73,15 @@ run (the section "Bad input and security" is kept as it is).
 
 ${SCENARIOS.map((s, i) => `${i + 1}. ${s.promise} (scenario \`${s.name}\`)`).join('\n')}
 
-Underneath all of them: each batch is committed by \`commitBatch\` in one PostgreSQL transaction
-(records upserted by primary key, state written, the stream's checkpoint advanced); a retried
-commit of a checkpoint that already committed changes nothing and says \`alreadyCommitted\`; a
-commit older than the stored checkpoint, or carrying an older run's fencing epoch, fails with the
-non-retryable \`StaleCheckpoint\`; database errors stay retryable.
+Underneath all of them: the scenarios run the default sync path, \`batchSyncWorkflow\`, whose
+\`syncBatch\` activity reads a batch with the worker's registered reader (here the sample source's)
+and commits it in the same activity, in one PostgreSQL transaction (records upserted by primary
+key, state written, the stream's checkpoint advanced); \`records-path\` runs the records-through-
+the-workflow example instead (\`readSourceBatch\`, then \`session.checkpoint\`'s \`commitBatch\`,
+the same commit step). A retried batch whose checkpoint already committed changes nothing and
+says \`alreadyCommitted\` (\`syncBatch\` then does not read again); a commit older than the stored
+checkpoint, or carrying an older run's fencing epoch, fails with the non-retryable
+\`StaleCheckpoint\`; database errors stay retryable.
 
 ## How each promise is tested
 
@@ -94,17 +109,31 @@ After every scenario the same checks run, on connections of their own, not throu
   link and every database crash, within 15–20 s no worker holds more connections than its pool.
 - **A refused zombie left no row** (\`chaos/zombie-check.ts\`): just before the harness lets a
   held-back commit through (a healed database link, a released stall) it takes a fresh
-  transaction id; a commit then refused as stale for checkpoint N must have left no row of its
-  stream with a checkpoint up to N written by a later transaction.
+  transaction id; a commit then refused as stale for checkpoint N (or, in \`fencing\`, a zombie
+  whose heartbeat learnt that its run was gone and that stopped before its commit) must have left
+  no row of its stream with a checkpoint up to N written by a later transaction.
 - **A dead host's locks are freed in time** (\`host-dies\`): the server ends the dead worker's
   transaction within its idle-in-transaction timeout (+5 s), and another worker commits its batch
   within the bound the scenario states.
-- **Kills after commit landed there**: the chaos worker (\`chaos/worker.ts\`: the worker of
+- **Kills at the fault points landed there**: the chaos worker (\`chaos/worker.ts\`: the worker of
   \`npm run worker\`, built by the same \`startWorker\`, with an activity interceptor from
-  \`chaos/worker-faults.ts\`) writes an event once \`commitBatch\` has returned, i.e. once its
-  transaction committed, then SIGKILLs its own process before the activity completes. Each such
-  kill must be followed by a retry of the same activity that found the batch \`alreadyCommitted\`:
-  the proof that the commit had gone through and that Temporal never heard of it.
+  \`chaos/worker-faults.ts\` and the sample reader wrapped by \`chaos/fault-reader.ts\`) writes an
+  event when a \`syncBatch\` starts, when its read starts and when its read returns, and at chosen
+  batches SIGKILLs its own process at one of three fault points: **inside the read** (the reader
+  has started and returned nothing), **between the read and the commit** (the read is complete,
+  the commit has not begun; on the records path: as \`commitBatch\` starts), and **after the
+  commit** (the activity returned, so its transaction committed, and the worker dies before
+  Temporal hears of it). Each kill after a commit must be followed by a retry of the same activity
+  that found the batch \`alreadyCommitted\` (the commit had gone through, Temporal never heard of
+  it); each kill before the commit by a retry that committed the batch itself (the killed attempt
+  had committed nothing). The harness's own kills are tallied by the phase the events show:
+  inside a read, inside a commit (the read returned), elsewhere in an activity, between activities.
+- **Bad input** (\`bad-input\`): generated calls (fast-check, seeded by the run) of \`writeState\`,
+  \`commitBatch\` and \`syncBatch\`, each a valid call with one thing broken (a corrupted state
+  message, bad records, a bad input field, a reader that breaks its contract:
+  \`chaos/bad-inputs.ts\`), go through the activity functions the worker registers (in
+  \`MockActivityEnvironment\`, on a real database); each must fail non-retryably as
+  \`InvalidInput\` or \`InvalidStateMessage\`, and the database must be unchanged after all.
 
 How the harness works: \`npm run chaos\` starts its own PostgreSQL (embedded and durable, or the
 server of \`DATABASE_URL\`) and Temporal dev server, builds the workflow bundle once, and runs each
@@ -118,10 +147,10 @@ worker has a host whose only links are its two Toxiproxy proxies on the hub (wor
 worker → Temporal), where the faults are made; the harness reaches the servers through a
 gateway on loopback. Every namespace, link and process goes on exit, on SIGINT/SIGTERM, and
 after a SIGKILLed run at the next start (\`test/chaos/network-lab.test.ts\`). Toxiproxy is built
-by \`scripts/setup-toxiproxy.sh\` (Go). Every decision (kill points, delays, targets, the batches after which a worker kills
-itself, outage points and lengths, the fencing races) is drawn from one seed:
+by \`scripts/setup-toxiproxy.sh\` (Go). Every decision (kill points, delays, targets, the batches at which a worker kills
+itself and where, outage points and lengths, the fencing races, the bad inputs) is drawn from one seed:
 \`npm run chaos -- --seed N\` replays the schedule of a run (the timing of the machine still varies).
-Sizes of a full run: the \`worker-kills\` sync moves ${(report.size.records * 3).toLocaleString('en-US')} records (three streams of ${report.size.records.toLocaleString('en-US')}) in batches of ${report.size.batchSize} under ${report.size.kills} kills (${report.size.killsAfterCommit} of them right after a commit); \`several-workers\` moves ${(report.size.severalWorkersRecords * 3).toLocaleString('en-US')} records under ${report.size.severalWorkersKills} kills; ${Math.round(report.size.aimedShare * 100)} % of the harness's kills are aimed at a commit in flight; the network scenarios move ${(report.size.networkRecords * 3).toLocaleString('en-US')} records each, under ${report.size.partitions} database link cuts, ${report.size.zombieRounds} zombie rounds, ${report.size.hostDeaths} host deaths and ${report.size.databaseCrashes} database crashes; the other syncs move ${(report.size.smallRecords * 3).toLocaleString('en-US')} records each; ${report.size.databaseRestarts} PostgreSQL and ${report.size.temporalRestarts} Temporal restarts; ${report.size.fencingRounds} rounds of each fencing race.
+Sizes of a full run: the \`worker-kills\` sync moves ${(report.size.records * 3).toLocaleString('en-US')} records (three streams of ${report.size.records.toLocaleString('en-US')}) in batches of ${report.size.batchSize} under ${report.size.kills} kills (${report.size.killsBeforeCommit} of them by the worker itself before a commit, inside the read and between the read and the commit in turn, and ${report.size.killsAfterCommit} right after a commit); \`records-path\` moves ${(report.size.smallRecords * 3).toLocaleString('en-US')} records through the workflow under ${Math.ceil(report.size.kills / 3)} kills; \`several-workers\` moves ${(report.size.severalWorkersRecords * 3).toLocaleString('en-US')} records under ${report.size.severalWorkersKills} kills; ${Math.round(report.size.aimedShare * 100)} % of the harness's kills are aimed at a commit in flight; the network scenarios move ${(report.size.networkRecords * 3).toLocaleString('en-US')} records each, under ${report.size.partitions} database link cuts, ${report.size.zombieRounds} zombie rounds, ${report.size.hostDeaths} host deaths and ${report.size.databaseCrashes} database crashes; the other syncs move ${(report.size.smallRecords * 3).toLocaleString('en-US')} records each; ${report.size.databaseRestarts} PostgreSQL and ${report.size.temporalRestarts} Temporal restarts; ${report.size.fencingRounds} rounds of each fencing race; ${report.size.badInputs.toLocaleString('en-US')} generated bad calls.
 Options: \`npm run chaos -- --help\`.
 A run writes its evidence to \`.tmp/chaos-<time>/\`: \`run.log\` (with the seed), \`report.json\`,
 and per scenario \`events.jsonl\` (every activity attempt and fault), \`worker-*.log\` and
@@ -141,8 +170,11 @@ Run of ${report.startedAt} (seed ${report.seed}, \`npm run chaos -- --seed ${rep
 | figure | value |
 | --- | ---: |
 | worker kills survived | ${n(kills)} |
-| &nbsp;&nbsp;by the harness (SIGKILL at random moments) | ${n(total.harnessKills)} |
-| &nbsp;&nbsp;by the worker itself, between the commit and the activity's completion | ${n(total.killsAfterCommit)} (each followed by a retry that found it committed: ${n(total.killsAfterCommitConfirmed)}) |
+| &nbsp;&nbsp;by the harness (SIGKILL at random moments, ${Math.round(report.size.aimedShare * 100)} % aimed at a commit in flight) | ${n(total.harnessKills)} (${n(inCommit)} of them inside a commit) |
+| &nbsp;&nbsp;by the worker itself, inside the read | ${n(total.killsInRead)} |
+| &nbsp;&nbsp;by the worker itself, between the read and the commit | ${n(total.killsAfterRead)} |
+| &nbsp;&nbsp;&nbsp;&nbsp;of those before a commit, followed by a retry that committed the batch | ${n(total.killsBeforeCommitConfirmed)} |
+| &nbsp;&nbsp;by the worker itself, after the commit, before the activity completed | ${n(total.killsAfterCommit)} (each followed by a retry that found it committed: ${n(total.killsAfterCommitConfirmed)}) |
 | worker restarts | ${n(total.workerRestarts)} |
 | PostgreSQL restarts | ${n(total.databaseRestarts)} |
 | Temporal server restarts | ${n(total.temporalRestarts)} |
@@ -161,10 +193,11 @@ Run of ${report.startedAt} (seed ${report.seed}, \`npm run chaos -- --seed ${rep
 | state reads by the monitor | ${n(total.monitorSamples)} |
 | state moves backwards | ${n(total.backwardsMoves)} |
 | worker crashes | ${n(total.workerCrashes)} |
+| generated bad calls refused (non-retryable, database unchanged) | ${n(total.badInputsRefused)} |
 
 Where the harness's kills landed: ${phases || 'none'}.
 
-| scenario | result | records checked | lost | duplicated | kills (harness + after commit) | restarts (database, Temporal) | network (cuts, hosts lost, crashes) | stale refused | monitor reads | most connections / pool | time |
+| scenario | result | records checked | lost | duplicated | kills (harness + the worker's own) | restarts (database, Temporal) | network (cuts, hosts lost, crashes) | stale refused | monitor reads | most connections / pool | time |
 | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${perScenario}
 ${notes.length ? `\n${notes.join('\n')}\n` : ''}
@@ -180,8 +213,21 @@ ${notes.length ? `\n${notes.join('\n')}\n` : ''}
 - Temporal's own persistence is a SQLite file on its host; partitions between Temporal and its
   database, and a Temporal cluster of several services, are not tried.
 - Default timeouts: the chaos workers use a 4 s activity timeout and short connection timeouts;
-  with the defaults (60 s start-to-close, \`ConnectionTimeouts\`' 60 s statement, 30 s idle in
-  transaction, 75 s read) the same outcomes come later.
+  with the defaults (\`syncBatch\`: 10 minutes start-to-close and a 30 s heartbeat timeout, so a
+  batch of a dead worker is retried after about 30 s; the other state activities 60 s
+  start-to-close; \`ConnectionTimeouts\`' 60 s statement, 30 s idle in transaction, 75 s read)
+  the same outcomes come later.
+- The source: the reader is the sample source's, in memory (with a fixed delay in
+  \`temporal-partition\`); a real API's own failures (rate limits, pages that change between
+  attempts) are not tried. A reader must return the same batch for the same state on a retry,
+  as the sample one does.
+- The records path (\`recordsThroughWorkflowSync\`) runs under worker kills only; the network,
+  restart and fencing scenarios run the default path. The connector path
+  (\`connectorSyncWorkflow\`) is not in the harness (its worker-kill test is
+  \`test/connectors/connector-sync-workflow.test.ts\`).
+- Bad inputs go through the activity functions in \`MockActivityEnvironment\`, not through a live
+  worker and server: the refusal and its \`ApplicationFailure\` are the activity's own code, the
+  same either way; the SDK's payload conversion in between is not part of it.
 
 ${badInputSection}`;
 }
@@ -194,7 +240,7 @@ function testFileOf(name: string): string {
 
 function scenarioRow(s: ScenarioResult, n: (value: number) => number | string): string {
   const f = s.figures;
-  return `| \`${s.name}\` | ${s.passed ? 'passed' : 'FAILED'} | ${n(f.recordsChecked)} | ${f.lost} | ${f.duplicated} | ${f.harnessKills} + ${f.killsAfterCommit} | ${f.databaseRestarts}, ${f.temporalRestarts} | ${f.partitions}, ${f.hostsLost}, ${f.databaseCrashes} | ${f.staleCommitsRefused} | ${n(f.monitorSamples)} | ${f.maxConnectionsPerWorker} / ${f.poolSize} | ${(f.durationMs / 1000).toFixed(0)} s |`;
+  return `| \`${s.name}\` | ${s.passed ? 'passed' : 'FAILED'} | ${n(f.recordsChecked)} | ${f.lost} | ${f.duplicated} | ${f.harnessKills} + ${f.killsInRead + f.killsAfterRead + f.killsAfterCommit} | ${f.databaseRestarts}, ${f.temporalRestarts} | ${f.partitions}, ${f.hostsLost}, ${f.databaseCrashes} | ${f.staleCommitsRefused} | ${n(f.monitorSamples)} | ${f.maxConnectionsPerWorker} / ${f.poolSize} | ${(f.durationMs / 1000).toFixed(0)} s |`;
 }
 
 function totals(results: readonly ScenarioResult[]): ScenarioFigures {
@@ -212,6 +258,9 @@ function totals(results: readonly ScenarioResult[]): ScenarioFigures {
     harnessKills: sum((f) => f.harnessKills),
     killsAfterCommit: sum((f) => f.killsAfterCommit),
     killsAfterCommitConfirmed: sum((f) => f.killsAfterCommitConfirmed),
+    killsInRead: sum((f) => f.killsInRead),
+    killsAfterRead: sum((f) => f.killsAfterRead),
+    killsBeforeCommitConfirmed: sum((f) => f.killsBeforeCommitConfirmed),
     killsByPhase,
     workerRestarts: sum((f) => f.workerRestarts),
     workerCrashes: sum((f) => f.workerCrashes),
@@ -230,6 +279,7 @@ function totals(results: readonly ScenarioResult[]): ScenarioFigures {
     backwardsMoves: sum((f) => f.backwardsMoves),
     maxConnectionsPerWorker: Math.max(0, ...results.map((r) => r.figures.maxConnectionsPerWorker)),
     poolSize: Math.max(0, ...results.map((r) => r.figures.poolSize)),
+    badInputsRefused: sum((f) => f.badInputsRefused),
     durationMs: sum((f) => f.durationMs),
   };
 }

@@ -16,10 +16,12 @@ export interface ChaosSize {
   /** Records per stream of the other scenarios' syncs. */
   readonly smallRecords: number;
   readonly batchSize: number;
-  /** Worker kills during the worker-kills sync, those right after a commit included. */
+  /** Worker kills during the worker-kills sync, the workers' own kills included. */
   readonly kills: number;
   /** Of {@link kills}, how many land right after a commit (the worker kills itself). */
   readonly killsAfterCommit: number;
+  /** Of {@link kills}, how many land before a commit (the worker kills itself): inside the read and between the read and the commit, in turn. */
+  readonly killsBeforeCommit: number;
   /** Longest random delay of a harness kill after its planned point of progress, in ms. */
   readonly maxKillDelayMs: number;
   /** Kills of the two killable workers in several-workers, those after a commit included. */
@@ -42,6 +44,8 @@ export interface ChaosSize {
   readonly hostDeaths: number;
   /** PostgreSQL host crashes (SIGKILL of all its processes mid-commit) in database-crash. */
   readonly databaseCrashes: number;
+  /** Generated bad calls through the activity boundary in the bad-input scenario. */
+  readonly badInputs: number;
   /** Longest a scenario's syncs may take, in ms, before it gives up and fails. */
   readonly syncTimeoutMs: number;
 }
@@ -81,11 +85,17 @@ export interface ScenarioFigures {
   mismatched: number;
   /** SIGKILLs sent by the harness. */
   harnessKills: number;
-  /** Kills of a worker by itself after a commit, before the activity returned. */
+  /** Kills of a worker by itself after a commit, before the activity completed. */
   killsAfterCommit: number;
   /** Of those, how many were followed by a retry that found the batch already committed. */
   killsAfterCommitConfirmed: number;
-  /** Where the harness's kills landed: `commitBatch`, `readSourceBatch`, `startSync`, `between activities`. */
+  /** Kills of a worker by itself inside a syncBatch's read (the reader started, returned nothing). */
+  killsInRead: number;
+  /** Kills of a worker by itself between a read and its commit. */
+  killsAfterRead: number;
+  /** Of the kills before a commit, how many were followed by a retry that committed the batch. */
+  killsBeforeCommitConfirmed: number;
+  /** Where the harness's kills landed: `syncBatch: commit`, `syncBatch: read`, `syncBatch`, `startSync`, `between activities`, … */
   killsByPhase: Record<string, number>;
   /** Worker processes started again after a kill. */
   workerRestarts: number;
@@ -116,7 +126,46 @@ export interface ScenarioFigures {
   /** Most connections one worker held (pool size in {@link poolSize}). */
   maxConnectionsPerWorker: number;
   poolSize: number;
+  /** Generated bad calls refused at the activity boundary (bad-input). */
+  badInputsRefused: number;
   durationMs: number;
+}
+
+/** Figures of a scenario that counted nothing yet. */
+export function emptyFigures(durationMs: number): ScenarioFigures {
+  return {
+    records: 0,
+    recordsChecked: 0,
+    lost: 0,
+    duplicated: 0,
+    mismatched: 0,
+    harnessKills: 0,
+    killsAfterCommit: 0,
+    killsAfterCommitConfirmed: 0,
+    killsInRead: 0,
+    killsAfterRead: 0,
+    killsBeforeCommitConfirmed: 0,
+    killsByPhase: {},
+    workerRestarts: 0,
+    workerCrashes: 0,
+    databaseRestarts: 0,
+    temporalRestarts: 0,
+    databaseCrashes: 0,
+    partitions: 0,
+    hostsLost: 0,
+    zombiesChecked: 0,
+    activityAttempts: 0,
+    retriedAttempts: 0,
+    failedAttempts: 0,
+    alreadyCommitted: 0,
+    staleCommitsRefused: 0,
+    monitorSamples: 0,
+    backwardsMoves: 0,
+    maxConnectionsPerWorker: 0,
+    poolSize: 0,
+    badInputsRefused: 0,
+    durationMs,
+  };
 }
 
 /** What a scenario returns. */

@@ -11,10 +11,11 @@ export const FULL_SIZE: ChaosSize = {
   batchSize: 500,
   kills: 55,
   killsAfterCommit: 15,
+  killsBeforeCommit: 10,
   maxKillDelayMs: 1000,
   severalWorkersKills: 48,
   severalWorkersRecords: 20_000,
-  aimedShare: 0.5,
+  aimedShare: 0.6,
   databaseRestarts: 3,
   temporalRestarts: 3,
   fencingRounds: 2,
@@ -23,6 +24,7 @@ export const FULL_SIZE: ChaosSize = {
   zombieRounds: 6,
   hostDeaths: 3,
   databaseCrashes: 4,
+  badInputs: 10_000,
   syncTimeoutMs: 20 * 60_000,
 };
 
@@ -31,8 +33,9 @@ export const TEST_SIZE: ChaosSize = {
   records: 800,
   smallRecords: 400,
   batchSize: 100,
-  kills: 3,
+  kills: 4,
   killsAfterCommit: 1,
+  killsBeforeCommit: 2,
   maxKillDelayMs: 200,
   severalWorkersKills: 4,
   severalWorkersRecords: 400,
@@ -45,5 +48,6 @@ export const TEST_SIZE: ChaosSize = {
   zombieRounds: 1,
   hostDeaths: 1,
   databaseCrashes: 1,
+  badInputs: 300,
   syncTimeoutMs: 150_000,
 };

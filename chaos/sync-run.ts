@@ -18,10 +18,11 @@ import { type SyncOutcome, waitForWorkflow } from './sync-outcome';
 import {
   checkRefusedCommits,
   refusedCommits,
+  type RefusedCommit,
   type ReleaseMark,
   takeReleaseMark,
 } from './zombie-check';
-import { SYNC_WORKFLOW } from './sync-path';
+import { CHAOS_READER, SYNC_WORKFLOWS, type SyncPath } from './sync-path';
 import type { ScenarioContext, ScenarioFigures, ScenarioResult } from './scenario';
 import { ChaosWorkers, type WorkerSpec } from './workers';
 
@@ -41,6 +42,10 @@ export interface ChaosConnection {
 export interface SyncRunOptions {
   readonly workers: readonly WorkerSpec[];
   readonly connections: readonly ChaosConnection[];
+  /** The sync path (sync-path.ts). Default: `'batch'` (batchSyncWorkflow + syncBatch). */
+  readonly path?: SyncPath;
+  /** Streams synced at once (batch path). Default: the workflow's (3). */
+  readonly streamConcurrency?: number;
   /** Pool size of each worker's plugin. Default: 4. */
   readonly poolSize?: number;
   /** Non-retryable StaleCheckpoint failures are expected (fencing); otherwise each is a problem. Default: false. */
@@ -62,8 +67,12 @@ export class SyncRun {
   readonly figures: Partial<ScenarioFigures> = {};
   /** Pool size of each worker's plugin. */
   readonly poolSize: number;
+  /** The workflow type the syncs run (see sync-path.ts). */
+  readonly workflowType: string;
   /** Moments the harness let held-back commits through (zombie-check.ts). */
   readonly releases: ReleaseMark[] = [];
+  /** Zombies that stopped before their commit (cancelled): checked like refused ones. */
+  readonly zombiesStopped: RefusedCommit[] = [];
   /** Worker links cut right now (connections then do not count against the pool). */
   linksCut = 0;
   private readonly started = Date.now();
@@ -77,6 +86,7 @@ export class SyncRun {
     this.taskQueue = `chaos-${name}`;
     this.appName = `chaos-${name}`;
     this.poolSize = options.poolSize ?? 4;
+    this.workflowType = SYNC_WORKFLOWS[options.path ?? 'batch'];
     this.workers = new ChaosWorkers(
       options.workers,
       {
@@ -119,11 +129,13 @@ export class SyncRun {
       connectionId: connection.connectionId,
       source: {
         name: SOURCE_NAME,
+        reader: CHAOS_READER,
         streams: [...SAMPLE_STREAM_NAMES],
         config: { seed: this.ctx.seed, count: connection.count },
       },
       destination: { tablePrefix: tablePrefix(connection.connectionId) },
       batchSize,
+      streamConcurrency: this.options.streamConcurrency,
     };
   }
 
@@ -131,13 +143,13 @@ export class SyncRun {
   startSync(connection: ChaosConnection, batchSize?: number): Promise<WorkflowHandle> {
     return startSyncWorkflow(this.ctx.client, this.input(connection, batchSize), {
       taskQueue: this.taskQueue,
-      workflowType: SYNC_WORKFLOW,
+      workflowType: this.workflowType,
     });
   }
 
   /** Starts a sync of a connection under another workflow id: a second run, on purpose. */
   startRival(connection: ChaosConnection, workflowId: string, batchSize?: number) {
-    return this.ctx.client.workflow.start(SYNC_WORKFLOW, {
+    return this.ctx.client.workflow.start(this.workflowType, {
       taskQueue: this.taskQueue,
       workflowId,
       args: [this.input(connection, batchSize)],
@@ -200,7 +212,7 @@ export class SyncRun {
     this.problems.push(...found.problems);
     const zombies = await checkRefusedCommits(
       this.ctx.databaseUrl,
-      refusedCommits(events, tablePrefix),
+      [...refusedCommits(events, tablePrefix), ...this.zombiesStopped],
       this.releases,
     );
     this.problems.push(...zombies.problems);
@@ -229,6 +241,7 @@ export class SyncRun {
       backwardsMoves: monitor.backwards.length,
       maxConnectionsPerWorker: Math.max(0, ...Object.values(monitor.maxConnections)),
       poolSize: this.poolSize,
+      badInputsRefused: 0,
       durationMs: Date.now() - this.started,
       ...this.figures,
     };
@@ -251,9 +264,12 @@ export class SyncRun {
     };
   }
 
-  /** Notes the moment before a worker's held-back commits are let through (see zombie-check.ts). */
-  async markRelease(worker: string): Promise<void> {
-    this.releases.push(await takeReleaseMark(this.ctx.databaseUrl, worker));
+  /**
+   * Notes the moment before a worker's held-back commits (of one connection, or any) are let
+   * through (see zombie-check.ts).
+   */
+  async markRelease(worker: string, connectionId?: string): Promise<void> {
+    this.releases.push(await takeReleaseMark(this.ctx.databaseUrl, worker, connectionId));
   }
 
   /** Appends a kill by the harness to `kills.jsonl` in the scenario's folder (evidence). */

@@ -1,19 +1,26 @@
 /**
  * The fault hooks of a chaos worker, as an activity interceptor: every activity attempt is
  * written to the scenario's events file (synchronously, so a line is on disk before any kill),
- * the worker SIGKILLs itself right after chosen batches commit (after the database transaction
- * committed, before the activity returns: Temporal never hears of that commit), and a chosen
- * commit can stall before its transaction until the harness releases it (a zombie of an older
- * run). Configured by the harness through the CHAOS_FAULTS environment variable.
+ * and at chosen batches the worker SIGKILLs itself, or stalls until the harness releases it (a
+ * zombie of an older run), at a fault point: inside the read or between the read and the commit
+ * (fault-reader.ts, on the default path; the start of `commitBatch` on the records path), or after
+ * the commit before the activity completes (here: the activity returned, Temporal never hears of
+ * it). Configured by the harness through the CHAOS_FAULTS environment variable.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import type { CommitBatchResult } from '../src/activity-bodies/types';
 import { NON_RETRYABLE_ERROR_TYPES } from '../workflows/definitions';
-import type { ActivityEvent, ChaosEvent } from './events';
-import { COMMIT_ACTIVITY } from './sync-path';
+import type { ActivityEvent, ChaosEvent, FaultPoint } from './events';
+import { COMMIT_ACTIVITIES } from './sync-path';
+
+/** A fault at one batch: `batch` is a {@link batchKey}. */
+export interface BatchFault {
+  readonly batch: string;
+  readonly at: FaultPoint;
+}
 
 /** What the harness tells one chaos worker (JSON in CHAOS_FAULTS). */
 export interface WorkerFaults {
@@ -21,11 +28,24 @@ export interface WorkerFaults {
   readonly worker: string;
   /** The events file of the scenario (JSON lines, appended by every worker). */
   readonly eventsFile: string;
-  /** Batches after whose commit the worker kills itself, once each: `connectionId/stream/checkpoint`. */
-  readonly killAfterCommit: readonly string[];
-  /** Commits whose first attempt waits, before its transaction, until `releaseFile` exists. */
-  readonly stallBeforeCommit: readonly { readonly batch: string; readonly releaseFile: string }[];
+  /** Batches at whose fault point the worker kills itself, once each across all workers. */
+  readonly kills: readonly BatchFault[];
+  /** Batches whose first attempt to reach the fault point (in any run) waits there until `releaseFile` exists. */
+  readonly stalls: readonly (BatchFault & { readonly releaseFile: string })[];
+  /** Extra time each read takes, in ms (a slow source API): a fault can land inside it. */
+  readonly readDelayMs: number;
 }
+
+/** The attempt an activity runs, for the reader's hooks. */
+export interface Attempt {
+  /** The batch's {@link batchKey}, for a commit activity. */
+  readonly key?: string;
+  readonly attempt: number;
+  emit(e: ActivityEvent['e'], extra?: Partial<ActivityEvent>): void;
+}
+
+/** The attempt in whose activity the code runs (set by the interceptor). */
+export const currentAttempt = new AsyncLocalStorage<Attempt>();
 
 /** The key of a batch in {@link WorkerFaults}. */
 export function batchKey(connectionId: string, stream: string, checkpoint: number): string {
@@ -45,41 +65,65 @@ export function writeEvent(file: string, event: ChaosEvent): void {
   appendFileSync(file, `${JSON.stringify(event)}\n`);
 }
 
-/** The activity interceptor that applies `faults`. */
+/**
+ * Applies the faults planned at `at` for the attempt: a stall (first attempt only) until its
+ * release file exists, then a SIGKILL of this worker (once per batch and point, in any worker).
+ */
+export async function faultPoint(
+  faults: WorkerFaults,
+  attempt: Attempt | undefined,
+  at: FaultPoint,
+): Promise<void> {
+  if (!attempt?.key) return;
+  const stall = faults.stalls.find((s) => s.batch === attempt.key && s.at === at);
+  // Once per batch and point, in any run: a newer run's attempt at the same checkpoint goes on.
+  if (stall && firstToReach(faults.eventsFile, `stall/${attempt.key}/${at}`)) {
+    attempt.emit('stall', { at });
+    while (!existsSync(stall.releaseFile)) await new Promise((resolve) => setTimeout(resolve, 50));
+    attempt.emit('release', { at });
+  }
+  const kill = faults.kills.some((k) => k.batch === attempt.key && k.at === at);
+  if (kill && firstToReach(faults.eventsFile, `${attempt.key}/${at}`)) {
+    attempt.emit('selfKill', { at });
+    process.kill(process.pid, 'SIGKILL');
+    await new Promise(() => undefined); // the signal lands before this ever settles
+  }
+}
+
+/** The activity interceptor that writes the events and applies the faults around a commit. */
 export function faultInterceptor(faults: WorkerFaults): ActivityInterceptorsFactory {
-  const killAfter = new Set(faults.killAfterCommit);
   return (ctx) => ({
     inbound: {
       execute: async (input, next) => {
         const event = describeAttempt(faults.worker, ctx, input.args[0]);
-        const emit = (e: ActivityEvent['e'], extra: Partial<ActivityEvent> = {}) =>
-          writeEvent(faults.eventsFile, { ...event, ...extra, e, t: Date.now() });
-        const key =
-          event.type === COMMIT_ACTIVITY && event.connectionId && event.stream && event.checkpoint
-            ? batchKey(event.connectionId, event.stream, event.checkpoint)
-            : undefined;
-        emit('start');
-        const stall = faults.stallBeforeCommit.find((s) => s.batch === key);
-        if (stall && event.attempt === 1) {
-          emit('stall');
-          while (!existsSync(stall.releaseFile))
-            await new Promise((resolve) => setTimeout(resolve, 50));
-          emit('release');
-        }
+        const commits = COMMIT_ACTIVITIES.includes(event.type);
+        const attempt: Attempt = {
+          key:
+            commits && event.connectionId && event.stream && event.checkpoint
+              ? batchKey(event.connectionId, event.stream, event.checkpoint)
+              : undefined,
+          attempt: event.attempt,
+          emit: (e, extra = {}) =>
+            writeEvent(faults.eventsFile, { ...event, ...extra, e, t: Date.now() }),
+        };
+        attempt.emit('start');
+        // On the records path the read was an activity of its own: its commit starts here.
+        if (event.type === 'commitBatch') await faultPoint(faults, attempt, 'afterRead');
         let result: unknown;
         try {
-          result = await next(input);
+          result = await currentAttempt.run(attempt, () => next(input));
         } catch (error) {
-          emit('fail', { error: describeError(error) });
+          attempt.emit('fail', { error: describeError(error) });
           throw error;
         }
-        const commit = event.type === COMMIT_ACTIVITY ? (result as CommitBatchResult) : undefined;
-        emit('end', commit ? { status: commit.status, written: commit.recordsWritten } : {});
-        if (key && commit && killAfter.has(key) && firstToKill(faults.eventsFile, key)) {
-          emit('killAfterCommit', { status: commit.status });
-          process.kill(process.pid, 'SIGKILL');
-          await new Promise(() => undefined); // the signal lands before this ever settles
-        }
+        const commit = commits
+          ? (result as { status: ActivityEvent['status']; recordsWritten: number })
+          : undefined;
+        attempt.emit(
+          'end',
+          commit ? { status: commit.status, written: commit.recordsWritten } : {},
+        );
+        if (commit) await faultPoint(faults, attempt, 'afterCommit');
         return result;
       },
     },
@@ -87,13 +131,13 @@ export function faultInterceptor(faults: WorkerFaults): ActivityInterceptorsFact
 }
 
 /**
- * True for the first attempt, in any worker process, to reach the kill point of `key`: each chosen
- * batch kills once (its retry must get through), also when its first attempt was killed by the
+ * True for the first attempt, in any worker process, to reach the fault point `key`: each chosen
+ * batch stalls or kills once (its retry must get through), also when its first attempt was killed by the
  * harness after its commit and the retry is the one that finds it committed.
  */
-function firstToKill(eventsFile: string, key: string): boolean {
+function firstToReach(eventsFile: string, key: string): boolean {
   try {
-    writeFileSync(`${eventsFile}.killed-${key.replaceAll('/', '_')}`, '', { flag: 'wx' });
+    writeFileSync(`${eventsFile}.reached-${key.replaceAll('/', '_')}`, '', { flag: 'wx' });
     return true;
   } catch {
     return false;
@@ -114,6 +158,7 @@ function describeAttempt(
     batch?: number;
     epoch?: number;
   };
+  const stream = input.stream as { name?: unknown } | string | undefined;
   return {
     worker,
     pid: process.pid,
@@ -124,9 +169,11 @@ function describeAttempt(
     attempt: info.attempt,
     connectionId: input.connectionId,
     stream:
-      typeof input.stream === 'string'
-        ? input.stream
-        : input.state?.stream?.stream_descriptor?.name,
+      typeof stream === 'string'
+        ? stream
+        : typeof stream?.name === 'string'
+          ? stream.name
+          : input.state?.stream?.stream_descriptor?.name,
     checkpoint: input.checkpoint ?? input.batch,
     epoch: input.epoch,
   };

@@ -2,7 +2,8 @@
 /**
  * The chaos worker: the worker of `npm run worker` (startWorker in examples/support/start-worker.ts: the
  * state plugin, the sample source and the example workflows, configured by DATABASE_URL,
- * TEMPORAL_ADDRESS and SYNC_TASK_QUEUE), plus the fault hooks of worker-faults.ts, the workflow
+ * TEMPORAL_ADDRESS and SYNC_TASK_QUEUE), plus the fault hooks of worker-faults.ts (around every
+ * activity) and fault-reader.ts (around the sample reader that `syncBatch` calls), the workflow
  * bundle that the harness built once (CHAOS_WORKFLOW_BUNDLE, with the activity timeouts of
  * activity-timeouts.ts) and a short sticky-queue timeout. The harness runs it as a separate
  * process and kills it.
@@ -11,6 +12,9 @@ import type { ConnectionTimeouts } from '../src/backend/options';
 import { appSettingsFromEnv } from '../examples/support/settings';
 import { runMain } from '../examples/support/main';
 import { startWorker } from '../examples/support/start-worker';
+import { createSampleSourceReader } from '../examples/sample-source/reader';
+import { faultReader } from './fault-reader';
+import { CHAOS_READER } from './sync-path';
 import { faultInterceptor, faultsFromEnv, writeEvent } from './worker-faults';
 
 runMain(async () => {
@@ -21,6 +25,7 @@ runMain(async () => {
     logLevel: 'INFO',
     poolSize: Number(process.env.CHAOS_POOL_SIZE ?? 10),
     timeouts: JSON.parse(process.env.CHAOS_DB_TIMEOUTS ?? '{}') as ConnectionTimeouts,
+    readers: { [CHAOS_READER]: faultReader(createSampleSourceReader(), faults) },
     workerOptions: {
       workflowBundle: { codePath: bundle },
       interceptors: { activity: [faultInterceptor(faults)] },

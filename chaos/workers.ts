@@ -1,7 +1,7 @@
 /**
  * The chaos workers of one scenario: separate OS processes (chaos/worker.ts) that the harness
  * starts, SIGKILLs by their pid and starts again. A worker that dies is restarted after a seeded
- * delay; every exit is classified: killed by the harness, killed by itself right after a commit
+ * delay; every exit is classified: killed by the harness, killed by itself at a fault point
  * (worker-faults.ts), or crashed (anything else: a fault the scenario must report).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -29,10 +29,12 @@ export interface WorkerSpec {
   readonly name: string;
   /** Whether the harness may kill it. */
   readonly killable: boolean;
-  /** Batches after whose commit it kills itself (`batchKey`). Default: none. */
-  readonly killAfterCommit?: readonly string[];
-  /** Commits that stall until released (see worker-faults.ts). Default: none. */
-  readonly stallBeforeCommit?: WorkerFaults['stallBeforeCommit'];
+  /** Batches at whose fault point it kills itself (see worker-faults.ts). Default: none. */
+  readonly kills?: WorkerFaults['kills'];
+  /** Batches that stall at a fault point until released (see worker-faults.ts). Default: none. */
+  readonly stalls?: WorkerFaults['stalls'];
+  /** Extra time each read takes, in ms. Default: 0. */
+  readonly readDelayMs?: number;
   /**
    * Long polls it keeps open per task kind (activity, workflow; at least 2). Each open poll of a
    * host that died can be handed a task that is then lost until its timeout. Default: the SDK's (10).
@@ -187,8 +189,9 @@ export class ChaosWorkers {
     const faults: WorkerFaults = {
       worker: spec.name,
       eventsFile: this.events.file,
-      killAfterCommit: spec.killAfterCommit ?? [],
-      stallBeforeCommit: spec.stallBeforeCommit ?? [],
+      kills: spec.kills ?? [],
+      stalls: spec.stalls ?? [],
+      readDelayMs: spec.readDelayMs ?? 0,
     };
     const host = this.hosts.get(spec.name);
     const database = decodeURIComponent(new URL(this.env.databaseUrl).pathname.slice(1));
@@ -250,7 +253,7 @@ export class ChaosWorkers {
 
   private onExit(running: Running, code: number | null, signal: NodeJS.Signals | null): void {
     const pid = running.child.pid ?? 0;
-    const self = this.events.activities().some((e) => e.e === 'killAfterCommit' && e.pid === pid);
+    const self = this.events.activities().some((e) => e.e === 'selfKill' && e.pid === pid);
     const by = running.killedByHarness ? 'harness' : self ? 'self' : 'crash';
     if (!(this.stopping && by === 'crash'))
       this.exits.push({ worker: running.spec.name, pid, by, code, signal, t: Date.now() });

@@ -12,6 +12,8 @@ import type { ActivityEvent } from './events';
 /** A moment the harness let a worker's held-back commits through. */
 export interface ReleaseMark {
   readonly worker: string;
+  /** The connection whose held-back commit was let through; absent: any of the worker's. */
+  readonly connectionId?: string;
   readonly t: number;
   /** A transaction id taken just before the release (low 32 bits, as `xmin` shows). */
   readonly xid: number;
@@ -20,6 +22,7 @@ export interface ReleaseMark {
 /** A commit refused as stale, as the worker's events tell it. */
 export interface RefusedCommit {
   readonly worker: string;
+  readonly connectionId: string;
   readonly t: number;
   readonly table: string;
   readonly checkpoint: number;
@@ -34,6 +37,7 @@ export function refusedCommits(
     .filter((e) => e.e === 'fail' && e.error?.type === 'StaleCheckpoint' && e.connectionId)
     .map((e) => ({
       worker: e.worker,
+      connectionId: e.connectionId ?? '',
       t: e.t,
       table: `${prefixOf(e.connectionId ?? '')}${e.stream}`,
       checkpoint: e.checkpoint ?? 0,
@@ -41,14 +45,18 @@ export function refusedCommits(
 }
 
 /** Takes a transaction id now (the next writer gets a larger one). */
-export async function takeReleaseMark(url: string, worker: string): Promise<ReleaseMark> {
+export async function takeReleaseMark(
+  url: string,
+  worker: string,
+  connectionId?: string,
+): Promise<ReleaseMark> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
     const { rows } = await client.query<{ xid: string }>(
       `select (pg_current_xact_id()::text::bigint & 4294967295)::text as xid`,
     );
-    return { worker, t: Date.now(), xid: Number(rows[0]?.xid) };
+    return { worker, connectionId, t: Date.now(), xid: Number(rows[0]?.xid) };
   } finally {
     await client.end();
   }
@@ -70,7 +78,12 @@ export async function checkRefusedCommits(
   try {
     for (const commit of refused) {
       const mark = marks
-        .filter((m) => m.worker === commit.worker && m.t <= commit.t)
+        .filter(
+          (m) =>
+            m.worker === commit.worker &&
+            m.t <= commit.t &&
+            (m.connectionId === undefined || m.connectionId === commit.connectionId),
+        )
         .sort((a, b) => b.t - a.t)[0];
       if (!mark) continue; // a second run refused, not a held-back zombie
       checked++;

@@ -117,12 +117,13 @@ export async function startChaosNetwork(dir: string): Promise<ChaosNetwork> {
     const api = new ToxiproxyClient(`http://${apiRoute.address}`);
     const [pg, temporal] = await Promise.all([
       startPostgresHost(lab, {
-        logFile: join(dir, 'postgres.log'),
+        // lab-*: a full run also has the local servers, whose files are postgres.log, temporal.*.
+        logFile: join(dir, 'lab-postgres.log'),
         adminHostPort: () => pgRoute.address,
       }),
       startTemporalHost(lab, {
-        dbFilename: join(dir, 'temporal.db'),
-        logFile: join(dir, 'temporal.log'),
+        dbFilename: join(dir, 'lab-temporal.db'),
+        logFile: join(dir, 'lab-temporal.log'),
         harnessAddress: () => temporalRoute.address,
       }),
       api.waitReady(),

@@ -1,4 +1,3 @@
-import { COMMIT_ACTIVITY } from '../sync-path';
 import { LinkFaults } from '../link-faults';
 import type { CutKind } from '../hosts/network';
 import type { Scenario, ScenarioContext, ScenarioResult } from '../scenario';
@@ -86,7 +85,7 @@ export const dbPartition: Scenario = {
           `only ${faults.partitions} of ${plan.length} partitions: the sync ended first`,
         );
       run.notes.push(
-        `${faults.partitions} database links cut (${KINDS.join(', ')} in turn), ${inCommit} of them while a ${COMMIT_ACTIVITY} was in flight on that worker; connections settled within ${faults.slowestSettleMs} ms of each heal.`,
+        `${faults.partitions} database links cut (${KINDS.join(', ')} in turn), ${inCommit} of them while a commit was in flight on that worker; connections settled within ${faults.slowestSettleMs} ms of each heal.`,
       );
       return await run.finish(title);
     } catch (error) {

@@ -1,14 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ActivityEvent } from '../events';
+import type { ActivityEvent, FaultPoint } from '../events';
 import type { Scenario, ScenarioContext, ScenarioResult } from '../scenario';
-import { type ChaosConnection, sleep, SyncRun, type SyncOutcome } from '../sync-run';
+import { type ChaosConnection, sleep, SyncRun, type SyncOutcome, tablePrefix } from '../sync-run';
 import { SAMPLE_STREAM_NAMES } from '../../examples/sample-source/streams';
 import { batchKey } from '../worker-faults';
 import { batchesPerStream } from './batches';
 
 const title =
   'two runs of one connection at once: a second workflow id, and a zombie commit of an older run';
+
+/** How a zombie may end: refused by the fence, or cancelled (its heartbeat found its run gone). */
+export const ZOMBIE_OUTCOMES: readonly string[] = ['StaleCheckpoint', 'CancelledFailure'];
 
 /** How long a zombie may take to wake and be refused, in ms. */
 const ZOMBIE_TIMEOUT_MS = 60_000;
@@ -17,19 +20,22 @@ const ZOMBIE_TIMEOUT_MS = 60_000;
  * (e) Fencing, in the style of Kafka's exactly-once tests: every record carries a sequence
  * number (its id, 1..count) and the check asserts each exactly once. Each round races two runs
  * of one connection: a second workflow id started on purpose while the first runs (with another
- * batch size, so the two runs' batches cannot line up), and a zombie: a commit of a run that
- * stalls before its transaction, its run terminated and a new run started, then wakes.
+ * batch size, so the two runs' batches cannot line up), and a zombie: a syncBatch of a run that
+ * stalls inside its read or between its read and its commit, its run terminated and a new run
+ * started, then wakes; its commit must be refused by the fence.
  */
 export const fencing: Scenario = {
   name: 'fencing',
   title,
   promise:
-    "Two runs of one connection cannot both commit: the older run's commit fails with a non-retryable StaleCheckpoint, so state never moves backwards and no record is written over by a stale run.",
+    "Two runs of one connection cannot both commit: the older run's commit fails with a non-retryable StaleCheckpoint (or, when its heartbeat learns that its run is gone, it stops before committing), so state never moves backwards and no record is written over by a stale run.",
   faults:
-    'two runs of one connection at once: a second workflow id started on purpose while the first runs (with another batch size), and a zombie: a commit that stalls before its transaction while its run is terminated and a new run takes over (and commits past it), then wakes',
+    'two runs of one connection at once: a second workflow id started on purpose while the first runs (with another batch size), and a zombie: a syncBatch that stalls inside its read or between its read and its commit (in turn) while its run is terminated and a new run takes over (and commits past it), then wakes',
   async run(ctx: ScenarioContext): Promise<ScenarioResult> {
     const { size } = ctx;
     const random = ctx.random.fork('fencing');
+    // The zombie stalls inside its read or between its read and its commit, in turn.
+    const first = random.int(0, 1);
     const rounds = Array.from({ length: size.fencingRounds }, (_, i) => {
       const rival: ChaosConnection = {
         connectionId: `fencing-rival-${i + 1}`,
@@ -47,6 +53,7 @@ export const fencing: Scenario = {
         zombie,
         stall: {
           batch: batchKey(zombie.connectionId, stream, random.int(2, Math.max(2, perStream))),
+          at: (i + first) % 2 === 0 ? ('read' as const) : ('afterRead' as const),
           releaseFile: join(ctx.dir, `release-zombie-${i + 1}`),
         },
       };
@@ -54,8 +61,8 @@ export const fencing: Scenario = {
     const stalls = rounds.map((r) => r.stall);
     const run = new SyncRun(ctx, 'fencing', {
       workers: [
-        { name: 'w1', killable: false, stallBeforeCommit: stalls },
-        { name: 'w2', killable: false, stallBeforeCommit: stalls },
+        { name: 'w1', killable: false, stalls },
+        { name: 'w2', killable: false, stalls },
       ],
       connections: rounds.flatMap((r) => [r.rival, r.zombie]),
       expectStaleCommits: true,
@@ -128,7 +135,7 @@ async function zombieRound(
   ctx: ScenarioContext,
   run: SyncRun,
   connection: ChaosConnection,
-  stall: { batch: string; releaseFile: string },
+  stall: { batch: string; at: FaultPoint; releaseFile: string },
 ): Promise<void> {
   const older = await run.startSync(connection);
   const stalled = await waitForEvent(run, (e) => e.e === 'stall' && batchKeyOf(e) === stall.batch);
@@ -149,7 +156,7 @@ async function zombieRound(
     run.monitor.checkpoint(connection.connectionId, stalled.stream ?? '') >
       (stalled.checkpoint ?? 0);
   while (!passed() && Date.now() < deadline) await sleep(20);
-  await run.markRelease(stalled.worker);
+  await run.markRelease(stalled.worker, connection.connectionId);
   writeFileSync(stall.releaseFile, '');
   const refused = await waitForEvent(
     run,
@@ -158,16 +165,28 @@ async function zombieRound(
       e.runId === stalled.runId &&
       e.activityId === stalled.activityId,
   );
-  if (refused?.e !== 'fail' || refused.error?.type !== 'StaleCheckpoint')
+  // Connected to Temporal, the zombie's heartbeat learns that its run is gone, and syncBatch stops
+  // before its commit (cancelled); a zombie that cannot learn it reaches the fence and is refused
+  // (StaleCheckpoint; temporal-partition cuts it off from Temporal for that). Either way: no row.
+  if (refused?.e !== 'fail' || !ZOMBIE_OUTCOMES.includes(refused.error?.type ?? ''))
     run.problems.push(
-      `${connection.connectionId}: the zombie commit of ${stall.batch} was not refused with StaleCheckpoint: ${
+      `${connection.connectionId}: the zombie commit of ${stall.batch} was neither refused with StaleCheckpoint nor cancelled: ${
         refused ? `${refused.e} ${refused.status ?? refused.error?.type ?? ''}` : 'no outcome'
       }`,
     );
-  else
+  else {
+    if (refused.error?.type === 'CancelledFailure')
+      run.zombiesStopped.push({
+        worker: refused.worker,
+        connectionId: connection.connectionId,
+        t: refused.t,
+        table: `${tablePrefix(connection.connectionId)}${refused.stream}`,
+        checkpoint: refused.checkpoint ?? 0,
+      });
     run.notes.push(
-      `${connection.connectionId}: zombie commit of ${stall.batch} refused: ${refused.error.message}`,
+      `${connection.connectionId}: zombie commit of ${stall.batch} (stalled ${stall.at === 'read' ? 'inside its read' : 'between its read and its commit'}) ${refused.error?.type === 'StaleCheckpoint' ? 'refused' : 'cancelled before its commit'}: ${refused.error?.message}`,
     );
+  }
   run.expectCompleted(await run.waitForSync(newer.workflowId));
   ctx.log(
     `fencing: ${connection.connectionId}: zombie ${refused?.e} ${refused?.error?.type ?? refused?.status}`,

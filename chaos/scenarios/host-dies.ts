@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { CHAOS_ACTIVITY_TIMEOUT_MS } from '../activity-timeouts';
 import { LinkFaults } from '../link-faults';
 import type { Scenario, ScenarioContext, ScenarioResult } from '../scenario';
-import { COMMIT_ACTIVITY } from '../sync-path';
+import { COMMIT_ACTIVITIES, isCommitPhase } from '../sync-path';
 import { type ChaosConnection, sleep, SyncRun } from '../sync-run';
 import { batchesPerStream, pickProgressPoints } from './batches';
 import { NETWORK_TIMEOUTS } from './network-workers';
@@ -102,7 +102,7 @@ export const hostDies: Scenario = {
           const released = locksReleased(ctx.databaseUrl, `${run.appName}-${worker}`, died);
           const held = run.events
             .activities()
-            .filter((e) => e.pid === pid && e.type === COMMIT_ACTIVITY && e.e === 'start')
+            .filter((e) => e.pid === pid && COMMIT_ACTIVITIES.includes(e.type) && e.e === 'start')
             .at(-1);
           const committed = () =>
             run.monitor.checkpoint(held?.connectionId ?? '', held?.stream ?? '') >=
@@ -181,7 +181,7 @@ async function anyInCommit(
   const until = Date.now() + withinMs;
   while (Date.now() < until && !done()) {
     const found = workers.find((w) =>
-      run.events.inFlight(run.workers.pid(w) ?? 0).includes(COMMIT_ACTIVITY),
+      run.events.inFlight(run.workers.pid(w) ?? 0).some(isCommitPhase),
     );
     if (found) return found;
     await sleep(2);

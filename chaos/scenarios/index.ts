@@ -1,5 +1,6 @@
 /** The scenarios of `npm run chaos`, in the order they run. */
 import type { Scenario } from '../scenario';
+import { badInput } from './bad-input';
 import { databaseCrash } from './database-crash';
 import { databaseRestart } from './database-restart';
 import { dbPartition } from './db-partition';
@@ -9,10 +10,11 @@ import { severalWorkers } from './several-workers';
 import { slowNetwork } from './slow-network';
 import { temporalPartition } from './temporal-partition';
 import { temporalRestart } from './temporal-restart';
-import { workerKills } from './worker-kills';
+import { recordsPathKills, workerKills } from './worker-kills';
 
 export const SCENARIOS: readonly Scenario[] = [
   workerKills,
+  recordsPathKills,
   severalWorkers,
   databaseRestart,
   temporalRestart,
@@ -22,9 +24,11 @@ export const SCENARIOS: readonly Scenario[] = [
   slowNetwork,
   hostDies,
   databaseCrash,
+  badInput,
 ];
 
 export {
+  badInput,
   databaseCrash,
   databaseRestart,
   dbPartition,
@@ -34,5 +38,6 @@ export {
   slowNetwork,
   temporalPartition,
   temporalRestart,
+  recordsPathKills,
   workerKills,
 };

@@ -1,5 +1,5 @@
 import type { ConnectionTimeouts } from '../../src/backend/options';
-import { COMMIT_ACTIVITY } from '../sync-path';
+import { isCommitPhase } from '../sync-path';
 import { sleep, type SyncRun } from '../sync-run';
 
 /**
@@ -15,19 +15,20 @@ export const NETWORK_TIMEOUTS = {
 } as const satisfies ConnectionTimeouts;
 
 /**
- * True once `worker` has a commit in flight (from its events), waiting up to `withinMs`; a
- * fault started right then lands inside that commit.
+ * True once `worker` has a commit in flight (from its events; or another phase that `phase`
+ * accepts, e.g. READ_PHASE), waiting up to `withinMs`; a fault started right then lands inside it.
  */
 export async function workerInCommit(
   run: SyncRun,
   worker: string,
   withinMs: number,
   done: () => boolean,
+  phase: (phase: string) => boolean = isCommitPhase,
 ): Promise<boolean> {
   const until = Date.now() + withinMs;
   while (Date.now() < until && !done()) {
     const pid = run.workers.pid(worker);
-    if (pid !== undefined && run.events.inFlight(pid).includes(COMMIT_ACTIVITY)) return true;
+    if (pid !== undefined && run.events.inFlight(pid).some(phase)) return true;
     await sleep(2);
   }
   return false;

@@ -1,7 +1,10 @@
 import { killAtRandom, killsByPhase } from '../kill-schedule';
 import type { Scenario, ScenarioContext, ScenarioResult } from '../scenario';
 import { type ChaosConnection, SyncRun } from '../sync-run';
-import { batchesPerStream, pickBatches } from './batches';
+import { batchesPerStream, pickSelfKills } from './batches';
+
+/** Each read's extra time, in ms. */
+const READ_DELAY_MS = 500;
 
 const title = 'three workers on one task queue, two of them SIGKILLed again and again';
 
@@ -12,34 +15,36 @@ export const severalWorkers: Scenario = {
   promise:
     'Workers sharing a task queue can die while the others carry on: every batch is committed exactly once, whichever worker ran it.',
   faults:
-    'three worker processes on one task queue; two of them SIGKILLed again and again (also right after commits), the third never',
+    'three worker processes on one task queue; two of them SIGKILLed again and again (also at every fault point of syncBatch), the third never',
   async run(ctx: ScenarioContext): Promise<ScenarioResult> {
     const { size } = ctx;
     const connection: ChaosConnection = {
       connectionId: 'several-workers',
       count: size.severalWorkersRecords,
     };
-    // Only a killable worker kills itself after a commit, so some of these may not happen.
-    const afterCommit = pickBatches(
-      ctx.random.fork('kills after commit'),
-      connection,
-      size.batchSize,
-      Math.floor(size.severalWorkersKills / 4),
-    );
+    // Only a killable worker kills itself at a fault point, so some of these may not happen.
+    const selfKills = pickSelfKills(ctx.random.fork('self kills'), connection, size.batchSize, {
+      afterCommit: Math.floor(size.severalWorkersKills / 6),
+      beforeCommit: Math.floor(size.severalWorkersKills / 6),
+      path: 'batch',
+    });
     const run = new SyncRun(ctx, 'several-workers', {
       workers: [
-        { name: 'w1', killable: true, killAfterCommit: afterCommit },
-        { name: 'w2', killable: true, killAfterCommit: afterCommit },
-        { name: 'w3', killable: false },
+        { name: 'w1', killable: true, kills: selfKills, readDelayMs: READ_DELAY_MS },
+        { name: 'w2', killable: true, kills: selfKills, readDelayMs: READ_DELAY_MS },
+        { name: 'w3', killable: false, readDelayMs: READ_DELAY_MS },
       ],
       connections: [connection],
+      // One stream at a time, each read as slow as a remote API: with three workers syncBatch
+      // otherwise outruns the kills (a full run ended after 6 of 32).
+      streamConcurrency: 1,
     });
     try {
       await run.begin();
       const handle = await run.startSync(connection);
       let closed = false;
       const killing = killAtRandom(run, {
-        kills: size.severalWorkersKills - afterCommit.length,
+        kills: size.severalWorkersKills - selfKills.length,
         totalBatches: batchesPerStream(connection, size.batchSize) * 3,
         // Three workers keep the sync moving fast: shorter delays, so every planned kill lands.
         maxDelayMs: Math.round(size.maxKillDelayMs / 3),
@@ -58,7 +63,7 @@ export const severalWorkers: Scenario = {
         run.problems.push(`only ${[...killed].join(', ')} was killed; both w1 and w2 should be`);
       // Two workers keep the sync going while one dies: at small sizes it may end before the
       // last planned kill; fewer than half the kills means the scenario tested too little.
-      const planned = size.severalWorkersKills - afterCommit.length;
+      const planned = size.severalWorkersKills - selfKills.length;
       if (kills.length < Math.ceil(planned / 2))
         run.problems.push(
           `only ${kills.length} of ${planned} kills by the harness: the sync ended first`,

@@ -1,7 +1,7 @@
 import type { ActivityEvent } from '../events';
 import { LinkFaults } from '../link-faults';
 import type { Scenario, ScenarioContext, ScenarioResult } from '../scenario';
-import { COMMIT_ACTIVITY } from '../sync-path';
+import { COMMIT_ACTIVITIES, READ_PHASE } from '../sync-path';
 import { type ChaosConnection, sleep, SyncRun } from '../sync-run';
 import { batchesPerStream, pickProgressPoints } from './batches';
 import { NETWORK_TIMEOUTS, workerInCommit } from './network-workers';
@@ -16,12 +16,16 @@ const title =
  */
 const ZOMBIE_TIMEOUTS = { ...NETWORK_TIMEOUTS, idleInTransactionMs: 60_000, readMs: 60_000 };
 
+/** Each read's extra time, in ms (a slow source API): long enough for a hold to land inside it. */
+const READ_DELAY_MS = 300;
+
 /** Longest wait for the other worker to move the stream past the held commit, in ms. */
 const MOVE_ON_WITHIN_MS = 40_000;
 
 /**
  * (g) The real zombie. Two workers on hosts of their own. At planned points the harness slows
- * one worker's database link a little, waits for a commit in flight on it, and then at once
+ * one worker's database link a little, waits for a syncBatch of it to be inside its read or
+ * inside its commit (in turn), and then at once
  * holds that link (nothing gets through, nothing is lost) and cuts the worker's link to Temporal.
  * Temporal times the attempt out and gives the batch to the other worker, which commits it and
  * moves the stream on; then the hold ends and the zombie's transaction reaches PostgreSQL late.
@@ -34,7 +38,7 @@ export const temporalPartition: Scenario = {
   promise:
     "A worker cut off from Temporal keeps running its commit while Temporal gives the batch to another worker: when the cut-off worker's commit lands late it is refused, leaves no row behind, and the sync completes exactly.",
   faults:
-    "separate hosts; a worker's link to Temporal black-holed and its link to PostgreSQL held while a commit is in flight, until another worker has committed past that batch; then the held commit lands; two workers",
+    "separate hosts; a worker's link to Temporal black-holed and its link to PostgreSQL held while its syncBatch is inside the read or inside the commit (in turn), until another worker has committed past that batch; then the held commit lands; two workers",
   async run(ctx: ScenarioContext): Promise<ScenarioResult> {
     const { size } = ctx;
     const connection: ChaosConnection = {
@@ -43,8 +47,8 @@ export const temporalPartition: Scenario = {
     };
     const run = new SyncRun(ctx, 'temporal-partition', {
       workers: [
-        { name: 'w1', killable: false },
-        { name: 'w2', killable: false },
+        { name: 'w1', killable: false, readDelayMs: READ_DELAY_MS },
+        { name: 'w2', killable: false, readDelayMs: READ_DELAY_MS },
       ],
       connections: [connection],
       timeouts: ZOMBIE_TIMEOUTS,
@@ -56,7 +60,13 @@ export const temporalPartition: Scenario = {
       batchesPerStream(connection, size.batchSize) * 3,
       size.zombieRounds,
     );
-    const plan = points.map((point) => ({ point, worker: random.pick(['w1', 'w2']) }));
+    // The hold lands inside a read or inside a commit, in turn (the first drawn from the seed).
+    const first = random.int(0, 1);
+    const plan = points.map((point, i) => ({
+      point,
+      worker: random.pick(['w1', 'w2']),
+      during: (i + first) % 2 === 0 ? ('read' as const) : ('commit' as const),
+    }));
     const outcomes: string[] = [];
     try {
       await run.begin();
@@ -67,7 +77,8 @@ export const temporalPartition: Scenario = {
         for (const round of plan) {
           await run.untilBatches(round.point, () => closed);
           if (closed) return;
-          outcomes.push(await zombieRound(run, faults, round.worker, () => closed));
+          const landed = await zombieRound(run, faults, round.worker, round.during, () => closed);
+          outcomes.push(`${landed}, held from inside its ${round.during}`);
           ctx.log(
             `temporal-partition: ${round.worker} after ${round.point} batches: ${outcomes.at(-1)}`,
           );
@@ -107,6 +118,7 @@ async function zombieRound(
   run: SyncRun,
   faults: LinkFaults,
   worker: string,
+  during: 'read' | 'commit',
   done: () => boolean,
 ): Promise<string> {
   const network = faults.network;
@@ -116,19 +128,35 @@ async function zombieRound(
   // lands first and the other worker's retry finds it committed (counted, not refused).
   await network.slow(worker, 'postgres', { latencyMs: 150, jitterMs: 0, rateKBps: 0 });
   try {
-    if (!(await workerInCommit(run, worker, 15_000, done))) return 'no commit to hold';
+    const phase = during === 'read' ? (p: string) => p === READ_PHASE : undefined;
+    if (!(await workerInCommit(run, worker, 15_000, done, phase))) return 'no commit to hold';
     await faults.cut(worker, 'postgres', 'hold');
     await faults.cut(worker, 'temporal', 'blackhole');
     const pid = run.workers.pid(worker) ?? 0;
-    const held = run.events
-      .activities()
-      .filter((e) => e.pid === pid && e.type === COMMIT_ACTIVITY && e.e === 'start')
-      .at(-1);
-    // Until another worker has committed past the held batch (or the time is up).
+    // Every batch the worker has in flight is held (the link is), not only the one aimed at.
+    const events = run.events.activities();
+    const inFlight = events.filter(
+      (e) =>
+        e.pid === pid &&
+        COMMIT_ACTIVITIES.includes(e.type) &&
+        e.e === 'start' &&
+        !events.some(
+          (o) =>
+            (o.e === 'end' || o.e === 'fail') &&
+            o.pid === pid &&
+            o.activityId === e.activityId &&
+            o.runId === e.runId &&
+            o.attempt === e.attempt,
+        ),
+    );
+    const held = inFlight.at(-1);
+    // Until other workers have committed past every held batch (or the time is up): only then is
+    // a row of those batches written after the release (zombie-check.ts) the zombie's.
     const deadline = Date.now() + MOVE_ON_WITHIN_MS;
     const movedOn = () =>
-      run.monitor.checkpoint(held?.connectionId ?? '', held?.stream ?? '') >
-      (held?.checkpoint ?? 0);
+      inFlight.every(
+        (e) => run.monitor.checkpoint(e.connectionId ?? '', e.stream ?? '') > (e.checkpoint ?? 0),
+      );
     while (Date.now() < deadline && !done() && !movedOn()) await sleep(50);
     await faults.heal(worker, 'postgres');
     const landed = await outcomeOf(run, held);

@@ -16,6 +16,7 @@ import { connectWorker } from '../../src/client/temporal-settings';
 import type { ConnectionTimeouts } from '../../src/backend/options';
 import { SqlStateBackend } from '../../src/backend/sql-state-backend';
 import { SyncStatePlugin } from '../../src/plugin';
+import type { SourceReader } from '../../src/activity-bodies/source-reader';
 import { COMMIT_LATENCY, COMMIT_LATENCY_BUCKETS_MS } from '../../src/metrics/metric-names';
 import type { SyncMetricLabel } from '../../src/metrics/sync-metrics';
 
@@ -25,6 +26,8 @@ export interface StartWorkerOptions {
   readonly poolSize?: number;
   /** Timeouts and keepalive of the state plugin's connections. Default: those of `ConnectionTimeouts`. */
   readonly timeouts?: ConnectionTimeouts;
+  /** Source readers for `syncBatch`. Default: the sample source's, as `'sample-source'`. */
+  readonly readers?: Readonly<Record<string, SourceReader>>;
   /** Lowest level the SDK logs. Default: `'WARN'` (the demo keeps its screen for progress). */
   readonly logLevel?: LogLevel;
   /** Where the SDK logs, unless {@link installRuntime} ran before. Default: the console. */
@@ -129,7 +132,7 @@ export async function startWorker(
         url,
         poolSize: options.poolSize,
         schema: settings.schema,
-        readers: { 'sample-source': createSampleSourceReader() },
+        readers: options.readers ?? { 'sample-source': createSampleSourceReader() },
         timeouts: options.timeouts,
         ...(options.metricsLabels?.length ? { metrics: { labels: options.metricsLabels } } : {}),
       }),

@@ -4,20 +4,26 @@ import { workerKills } from '../../chaos/scenarios';
 import { TEST_SIZE } from '../../chaos/sizes';
 import { runScenarioAtTestSize } from './run-scenario';
 
-test('a worker SIGKILLed at random moments and right after commits loses and doubles nothing', async () => {
+test('a worker SIGKILLed at random moments and at every fault point of syncBatch loses and doubles nothing', async () => {
   const result = await runScenarioAtTestSize(workerKills);
   const f = result.figures;
   assert.deepEqual(result.problems, [], result.context);
-  assert.ok(f.harnessKills + f.killsAfterCommit >= TEST_SIZE.kills, result.context);
-  assert.equal(
-    f.killsAfterCommit,
-    TEST_SIZE.killsAfterCommit,
-    'each chosen batch killed its worker once',
+  const own = f.killsInRead + f.killsAfterRead + f.killsAfterCommit;
+  assert.ok(f.harnessKills + own >= TEST_SIZE.kills, result.context);
+  assert.deepEqual(
+    [f.killsInRead, f.killsAfterRead, f.killsAfterCommit],
+    [1, 1, TEST_SIZE.killsAfterCommit],
+    'each chosen batch killed its worker once, at its fault point',
   );
   assert.equal(
     f.killsAfterCommitConfirmed,
     f.killsAfterCommit,
-    'each retry found its batch committed',
+    'each retry after a kill after the commit found its batch committed',
+  );
+  assert.equal(
+    f.killsBeforeCommitConfirmed,
+    f.killsInRead + f.killsAfterRead,
+    'each retry after a kill before the commit committed the batch itself',
   );
   assert.equal(f.recordsChecked, TEST_SIZE.records * 3);
   assert.deepEqual(
