@@ -19,8 +19,13 @@ const ZOMBIE_TIMEOUTS = { ...NETWORK_TIMEOUTS, idleInTransactionMs: 60_000, read
 /** Each read's extra time, in ms (a slow source API): long enough for a hold to land inside it. */
 const READ_DELAY_MS = 300;
 
-/** Longest wait for the other worker to move the stream past the held commit, in ms. */
-const MOVE_ON_WITHIN_MS = 40_000;
+/**
+ * Longest wait for the other worker to move the stream past the held commit, in ms. Each
+ * activity poll the cut-off worker had open still takes a task, which then waits for its 4 s
+ * timeout and a retry backoff that doubles (1 s, 2 s, 4 s, …): five swallowed tasks of one stream
+ * cost about 50 s, and a CI run once healed at 40 s with the stream not yet past the held batch.
+ */
+const MOVE_ON_WITHIN_MS = 90_000;
 
 /**
  * (g) The real zombie. Two workers on hosts of their own. At planned points the harness slows

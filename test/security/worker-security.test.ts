@@ -142,7 +142,7 @@ describe('the worker in production conditions', () => {
         .split('\n')
         .filter((line) => line.trim() !== '');
       assert.equal(lines.length <= 2, true, `a short error, not a stack trace:\n${printed.text}`);
-      assert.match(printed.text, /^Error/m);
+      assert.match(printed.text, /^error: /m);
       assert.ok(!printed.text.includes(password), `the password leaked:\n${printed.text}`);
     });
   }
