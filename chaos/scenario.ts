@@ -40,6 +40,11 @@ export interface ChaosSize {
   readonly partitions: number;
   /** Zombie rounds of temporal-partition (a worker cut from Temporal, its commit held back). */
   readonly zombieRounds: number;
+  /**
+   * Records per stream of temporal-partition's sync: enough batches that every zombie round
+   * (each up to about a minute and a half) runs before the sync ends.
+   */
+  readonly zombieRecords: number;
   /** Worker hosts cut off for good mid-commit in host-dies. */
   readonly hostDeaths: number;
   /** PostgreSQL host crashes (SIGKILL of all its processes mid-commit) in database-crash. */

@@ -3,7 +3,6 @@ import { LinkFaults } from '../link-faults';
 import type { Scenario, ScenarioContext, ScenarioResult } from '../scenario';
 import { COMMIT_ACTIVITIES, READ_PHASE } from '../sync-path';
 import { type ChaosConnection, sleep, SyncRun } from '../sync-run';
-import { batchesPerStream, pickProgressPoints } from './batches';
 import { NETWORK_TIMEOUTS, workerInCommit } from './network-workers';
 
 const title =
@@ -48,7 +47,7 @@ export const temporalPartition: Scenario = {
     const { size } = ctx;
     const connection: ChaosConnection = {
       connectionId: 'temporal-partition',
-      count: size.networkRecords,
+      count: size.zombieRecords,
     };
     const run = new SyncRun(ctx, 'temporal-partition', {
       workers: [
@@ -60,15 +59,12 @@ export const temporalPartition: Scenario = {
       expectStaleCommits: true,
     });
     const random = ctx.random.fork('zombies');
-    const points = pickProgressPoints(
-      random,
-      batchesPerStream(connection, size.batchSize) * 3,
-      size.zombieRounds,
-    );
     // The hold lands inside a read or inside a commit, in turn (the first drawn from the seed).
+    // Each round starts a few batches (drawn from the seed) after the previous one ended: points
+    // fixed in advance bunch up behind a long round, and the sync can end before the last ones.
     const first = random.int(0, 1);
-    const plan = points.map((point, i) => ({
-      point,
+    const plan = Array.from({ length: size.zombieRounds }, (_, i) => ({
+      gap: random.int(1, 4),
       worker: random.pick(['w1', 'w2']),
       during: (i + first) % 2 === 0 ? ('read' as const) : ('commit' as const),
     }));
@@ -80,13 +76,12 @@ export const temporalPartition: Scenario = {
       let closed = false;
       const rounds = (async () => {
         for (const round of plan) {
-          await run.untilBatches(round.point, () => closed);
+          const point = run.monitor.committedBatches() + round.gap;
+          await run.untilBatches(point, () => closed);
           if (closed) return;
           const landed = await zombieRound(run, faults, round.worker, round.during, () => closed);
           outcomes.push(`${landed}, held from inside its ${round.during}`);
-          ctx.log(
-            `temporal-partition: ${round.worker} after ${round.point} batches: ${outcomes.at(-1)}`,
-          );
+          ctx.log(`temporal-partition: ${round.worker} after ${point} batches: ${outcomes.at(-1)}`);
         }
       })();
       const outcome = await run.waitForSync(handle.workflowId);

@@ -10,7 +10,7 @@ test('a worker cut from Temporal whose commit lands late is refused, leaves no r
   assert.deepEqual(result.problems, [], result.context);
   assert.ok(f.staleCommitsRefused >= 1, result.context);
   assert.ok(f.zombiesChecked >= 1, result.context);
-  assert.equal(f.recordsChecked, TEST_SIZE.networkRecords * 3);
+  assert.equal(f.recordsChecked, TEST_SIZE.zombieRecords * 3);
   assert.deepEqual(
     [f.lost, f.duplicated, f.mismatched, f.backwardsMoves, f.workerCrashes],
     [0, 0, 0, 0, 0],
