@@ -173,7 +173,7 @@ Run of ${report.startedAt} (seed ${report.seed}, \`npm run chaos -- --seed ${rep
 | &nbsp;&nbsp;by the harness (SIGKILL at random moments, ${Math.round(report.size.aimedShare * 100)} % aimed at a commit in flight) | ${n(total.harnessKills)} (${n(inCommit)} of them inside a commit) |
 | &nbsp;&nbsp;by the worker itself, inside the read | ${n(total.killsInRead)} |
 | &nbsp;&nbsp;by the worker itself, between the read and the commit | ${n(total.killsAfterRead)} |
-| &nbsp;&nbsp;&nbsp;&nbsp;of those before a commit, followed by a retry that committed the batch | ${n(total.killsBeforeCommitConfirmed)} |
+| &nbsp;&nbsp;&nbsp;&nbsp;of the two above (before a commit), followed by a retry that committed the batch | ${n(total.killsBeforeCommitConfirmed)} |
 | &nbsp;&nbsp;by the worker itself, after the commit, before the activity completed | ${n(total.killsAfterCommit)} (each followed by a retry that found it committed: ${n(total.killsAfterCommitConfirmed)}) |
 | worker restarts | ${n(total.workerRestarts)} |
 | PostgreSQL restarts | ${n(total.databaseRestarts)} |
