@@ -32,9 +32,10 @@ export async function withHeartbeats<T>(
   let details: unknown;
   // A local activity cannot heartbeat (its start-to-close timeout is what bounds it).
   const beat = info.isLocal ? () => undefined : (next: unknown) => context.heartbeat(next);
+  // No beat at the start: each costs a call to the server and a history update, and a batch
+  // shorter than `every` needs none (the heartbeat timeout starts with the attempt).
   const timer = setInterval(() => beat(details), every);
   try {
-    beat(details);
     return await body({
       attempt: info.attempt,
       signal: context.cancellationSignal,
