@@ -42,7 +42,7 @@ export const FULL_SIZES: BenchSizes = {
   providerStreams: 10_000,
   syncRecords: 200_000,
   syncRuns: 3,
-  memoryRecords: 1_000_000,
+  memoryRecords: 2_000_000,
   concurrentSyncs: 50,
   concurrentRecords: 10_000,
   concurrentRuns: 2,
