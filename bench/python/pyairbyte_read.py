@@ -77,7 +77,6 @@ def main() -> None:
                 "seconds": seconds,
                 "processed_records": result.processed_records,
                 "rows": rows,
-                "version": ab.__version__ if hasattr(ab, "__version__") else None,
             }
         )
     )
