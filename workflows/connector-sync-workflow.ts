@@ -137,7 +137,7 @@ export async function connectorSyncWorkflow(
     // A refresh recorded while the connector ran is read now, its streams alone (the others
     // would be read twice); one still being recorded is waited for.
     await condition(allHandlersFinished);
-    const pending = refreshes.pendingAfter(result.streams, input.streams);
+    const pending = refreshes.stillToRead(result.streams, input.streams);
     if (pending.length === 0) break;
     result = await readStreams(pending);
     session.recordCommits(result);

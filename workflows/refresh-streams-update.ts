@@ -33,8 +33,8 @@ export const refreshStreamsUpdate = defineUpdate<RefreshStreamsResult, [RefreshS
 /**
  * The `refreshStreams` updates of a connector sync. Each is recorded at once (an activity, the
  * same library call as the CLI); the running connector attempt goes on with the generations it
- * started with (a retry would start the refresh itself), and {@link pendingAfter} tells the
- * workflow which streams a finished run has not yet read in their new generation.
+ * started with (a retry would start the refresh itself), and {@link stillToRead} tells the
+ * workflow which streams no finished run has read in their new generation yet.
  */
 export class StreamRefreshes {
   private readonly requested: RefreshedStream[] = [];
@@ -73,18 +73,22 @@ export class StreamRefreshes {
   }
 
   /**
-   * The sync's selections of the refreshed streams that `run` (a finished connector run) read in
-   * an older generation than the refresh asked for: they must be read again.
+   * Forgets the refreshes that `run` (a finished connector run) read in their new generation, and
+   * returns the sync's selections of the streams still to read again.
    */
-  pendingAfter(
+  stillToRead(
     run: readonly ConnectorStreamRun[],
     streams: readonly (string | StreamSelection)[] | undefined,
   ): (string | StreamSelection)[] {
-    const pending = this.requested.filter((refresh) => {
-      const read = run.find((s) => s.name === refresh.name && s.namespace === refresh.namespace);
-      return read === undefined || read.generationId < refresh.generationId;
-    });
-    const names = [...new Set(pending.map((p) => p.name))];
+    const done = (refresh: RefreshedStream) =>
+      run.some(
+        (s) =>
+          s.name === refresh.name &&
+          s.namespace === refresh.namespace &&
+          s.generationId >= refresh.generationId,
+      );
+    this.requested.splice(0, this.requested.length, ...this.requested.filter((r) => !done(r)));
+    const names = [...new Set(this.requested.map((r) => r.name))];
     return names.map(
       (name) => streams?.find((s) => (typeof s === 'string' ? s : s.name) === name) ?? name,
     );
