@@ -7,6 +7,11 @@ import { ConnectorError } from '../src/connectors/connector-error';
 import type { ConnectorProcessOptions } from '../src/connectors/connector-process';
 import { connectorName, type ConnectorSpec } from '../src/connectors/connector-spec';
 import { ProgressReporter } from '../src/connectors/progress-reporter';
+import {
+  refreshStreams,
+  type RefreshStreamsInput,
+  type RefreshStreamsResult,
+} from '../src/connectors/refresh-streams';
 import { syncConnector } from '../src/connectors/sync-connector';
 import type {
   ConnectorCommits,
@@ -89,6 +94,13 @@ export function createConnectorActivities(
         const spec = allowed(input);
         return runSync(get(), { ...(input as object), connector: spec }, options);
       }),
+
+    /**
+     * Requests a refresh of streams of a connection (`refreshStreams`, as the CLI's `sync
+     * refresh`): the `refreshStreams` update of `connectorSyncWorkflow` runs it. Runs nothing.
+     */
+    refreshStreams: (input: RefreshStreamsInput): Promise<RefreshStreamsResult> =>
+      asActivity(() => refreshStreams(get(), input)),
 
     /** Checks a connector's config (`check`); fails with `ConnectorConfigError` and its reason. */
     checkConnector: (input: ConnectorConfigInput): Promise<{ status: 'SUCCEEDED' }> =>

@@ -29,7 +29,7 @@ export function renderReport(run: BenchRun): string {
     '- One process (`bench/run.ts`) measures every case and its baseline on the same database, the',
     '  same connection settings and the same machine minutes; what the report compares is the',
     '  **ratio**, because absolute figures on a shared machine are noise.',
-    `- Each figure is the **median of ${run.sizes.runs} runs** (PyAirbyte: ${run.sizes.pyairbyteRuns}; Temporal syncs: ${run.sizes.syncRuns}; concurrent syncs: ${run.sizes.concurrentRuns}), after an untimed warm-up of each side; the sides alternate (AB, BA, AB, …) so that a machine growing busier or quieter favours neither.`,
+    `- Each figure is the **median of ${run.sizes.runs} runs** (PyAirbyte: ${run.sizes.pyairbyteRuns}; Temporal syncs: ${run.sizes.syncRuns}; concurrent syncs: ${run.sizes.concurrentRuns}; the connector race: ${run.sizes.raceRuns}), after an untimed warm-up of each side; the sides alternate (AB, BA, AB, …) so that a machine growing busier or quieter favours neither.`,
     '- The library runs as users open it: `SqlStateBackend.connect` (MikroORM, pool of 10) and',
     '  `SyncStatePlugin` on a worker. The raw baseline is `pg` with a `Pool` of 10 and hand-written',
     '  SQL doing the same work (same tables, same upserts), without our validation and bookkeeping.',

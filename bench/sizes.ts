@@ -29,6 +29,10 @@ export interface BenchSizes {
   readonly concurrentRecords: number;
   /** Runs of the concurrent case. */
   readonly concurrentRuns: number;
+  /** Records of one connector read in the race against PyAirbyte (one stream, `products`). */
+  readonly raceRecords: number;
+  /** Timed runs of each side of that race. */
+  readonly raceRuns: number;
 }
 
 /** The published run: the sizes the issue asks for. */
@@ -46,6 +50,8 @@ export const FULL_SIZES: BenchSizes = {
   concurrentSyncs: 50,
   concurrentRecords: 10_000,
   concurrentRuns: 2,
+  raceRecords: 200_000,
+  raceRuns: 3,
 };
 
 /** A shorter run with the same shape: smaller syncs, fewer runs. */
@@ -63,6 +69,8 @@ export const QUICK_SIZES: BenchSizes = {
   concurrentSyncs: 50,
   concurrentRecords: 2000,
   concurrentRuns: 1,
+  raceRecords: 50_000,
+  raceRuns: 1,
 };
 
 /** Every case at a size that runs in seconds; its figures mean nothing. */
@@ -80,6 +88,8 @@ export const TINY_SIZES: BenchSizes = {
   concurrentSyncs: 5,
   concurrentRecords: 40,
   concurrentRuns: 1,
+  raceRecords: 100,
+  raceRuns: 1,
 };
 
 /** The profiles by name. */

@@ -1,4 +1,10 @@
-import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { ConnectorActivities } from '../activities/connector-activities';
 import type { StreamSelection } from '../src/connectors/configured-catalog';
 import type { ConnectorRef } from '../src/connectors/connector-allowlist';
@@ -6,6 +12,7 @@ import type { ConnectorDestination, SyncConnectorResult } from '../src/connector
 import type { JsonObject } from '../src/protocol/types';
 import type { SyncProgress } from '../src/activity-bodies/types';
 import { connectorProgressSignal } from './connector-progress';
+import { StreamRefreshes } from './refresh-streams-update';
 import { NON_RETRYABLE_ERROR_TYPES } from './state-activities';
 import { SyncSession } from './sync-session';
 
@@ -49,7 +56,10 @@ export interface ConnectorSyncInput {
 export interface ConnectorSyncResult {
   /** The progress, as the query answered it last (and as `getSyncState` rebuilds it afterwards). */
   readonly progress: SyncProgress;
-  /** What the connector run that finished did: attempt, records read and committed, streams. */
+  /**
+   * What the last connector run did: attempt, records read and committed, streams (after a
+   * `refreshStreams` update, the run that read the refreshed streams again).
+   */
   readonly run: Omit<SyncConnectorResult, 'checkpoints' | 'messages'>;
 }
 
@@ -68,6 +78,7 @@ const NON_RETRYABLE_CONNECTOR_ERRORS = [
  * that commits the records and state at each STATE message, and answers `getSyncStateQuery` with
  * live progress (the activity reports its commits). When the worker dies, the retry restarts the
  * connector from the last commit; a failed or terminated sync started again resumes the same way.
+ * Accepts `refreshStreamsUpdate`: refreshed streams are read again before the sync completes.
  */
 export async function connectorSyncWorkflow(
   input: ConnectorSyncInput,
@@ -101,20 +112,36 @@ export async function connectorSyncWorkflow(
     },
   });
   const syncConnector = activities[`${prefix}syncConnector`]!;
-  const info = workflowInfo();
-  const result = await syncConnector({
+  const refreshes = StreamRefreshes.accept({
     connectionId: input.connectionId,
-    connector: input.connector,
-    config: input.config,
     streams: input.streams,
-    destination: input.destination,
-    sourceName,
-    // One sync across retries and continue-as-new: a `replace` table keeps what it committed.
-    syncId: `${info.workflowId}/${info.firstExecutionRunId}`,
-    progressIntervalMs: input.progressIntervalMs ?? 5_000,
-    nonJsonLines: input.nonJsonLines,
+    activityNamePrefix: prefix,
   });
+  const info = workflowInfo();
+  const readStreams = (streams: ConnectorSyncInput['streams']) =>
+    syncConnector({
+      connectionId: input.connectionId,
+      connector: input.connector,
+      config: input.config,
+      streams,
+      destination: input.destination,
+      sourceName,
+      // One sync across retries and continue-as-new: a `replace` table keeps what it committed.
+      syncId: `${info.workflowId}/${info.firstExecutionRunId}`,
+      progressIntervalMs: input.progressIntervalMs ?? 5_000,
+      nonJsonLines: input.nonJsonLines,
+    });
+  let result = await readStreams(input.streams);
   session.recordCommits(result);
+  for (;;) {
+    // A refresh recorded while the connector ran is read now, its streams alone (the others
+    // would be read twice); one still being recorded is waited for.
+    await condition(allHandlersFinished);
+    const pending = refreshes.stillToRead(result.streams, input.streams);
+    if (pending.length === 0) break;
+    result = await readStreams(pending);
+    session.recordCommits(result);
+  }
   session.complete();
   const { checkpoints: _checkpoints, messages: _messages, ...run } = result;
   return { progress: session.progress(), run };

@@ -52,4 +52,6 @@ export type { StateActivities } from '../activities/create-state-activities';
 export { RESET_STREAM_UPDATE_NAME, resetStreamUpdate } from './definitions';
 export type { ResetStreamRequest, ResetStreamResult } from './definitions';
 export { StreamResets } from './reset-stream-update';
+export { REFRESH_STREAMS_UPDATE_NAME, refreshStreamsUpdate } from './refresh-streams-update';
+export type { RefreshStreamsRequest } from './refresh-streams-update';
 export { CONNECTOR_PROGRESS_SIGNAL_NAME, connectorProgressSignal } from './connector-progress';

@@ -1,6 +1,7 @@
 /** Every benchmark case, in the order they run and appear in the report. */
 import { commitBatchCase } from './commit-batch';
 import { concurrentSyncsCase } from './concurrent-syncs';
+import { connectorRaceCase } from './connector-race';
 import { pyairbyteWriteCase } from './pyairbyte-write';
 import { readAndCommitCase } from './read-and-commit';
 import { stateProviderCase } from './state-provider';
@@ -19,4 +20,5 @@ export const BENCH_CASES: readonly BenchCase[] = [
   temporalSyncCase,
   workerMemoryCase,
   concurrentSyncsCase,
+  connectorRaceCase,
 ];

@@ -1,8 +1,10 @@
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createConnectorActivities } from '../../activities/connector-activities';
 import { prefixActivities } from '../../activities/prefix-activities';
 import { createSampleSourceActivities } from '../../activities/examples/sample-source-activities';
 import { SyncStatePlugin } from '../../src/plugin';
 import { createSampleSourceReader } from '../../examples/sample-source/reader';
+import { BENCH_CONNECTORS } from './bench-connectors';
 import {
   createNoopStateActivities,
   NOOP_ACTIVITY_PREFIX,
@@ -23,11 +25,15 @@ export interface BenchWorkerOptions {
 
 /**
  * A worker as users run one: `SyncStatePlugin` with its defaults and the sample source's
- * activities and reader (as {@link BENCH_READER}), plus the no-op state activities under `noop.`
- * for the baselines.
+ * activities and reader (as {@link BENCH_READER}), the connector activities allowing
+ * {@link BENCH_CONNECTORS}, plus the no-op state activities under `noop.` for the baselines.
  */
 export function createBenchWorker(options: BenchWorkerOptions): Promise<Worker> {
   const reader = createSampleSourceReader();
+  const plugin = new SyncStatePlugin({
+    url: options.databaseUrl,
+    readers: { [BENCH_READER]: reader },
+  });
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -36,12 +42,8 @@ export function createBenchWorker(options: BenchWorkerOptions): Promise<Worker> 
     activities: {
       ...createSampleSourceActivities(),
       ...prefixActivities(createNoopStateActivities(reader), NOOP_ACTIVITY_PREFIX),
+      ...createConnectorActivities(() => plugin.backend, { connectors: BENCH_CONNECTORS }),
     },
-    plugins: [
-      new SyncStatePlugin({
-        url: options.databaseUrl,
-        readers: { [BENCH_READER]: reader },
-      }),
-    ],
+    plugins: [plugin],
   });
 }

@@ -24,7 +24,10 @@ describe('the benchmark harness', () => {
       assert.ok(report.includes(`| ${row.title} |`), `the table has the row of ${row.id}`);
       assert.ok(report.includes(`### ${row.id}`), `the details have ${row.id}`);
       if (row.meets === undefined) {
-        assert.equal(row.id, 'pyairbyte-write', 'only the PyAirbyte column may be skipped');
+        assert.ok(
+          ['pyairbyte-write', 'connector-race'].includes(row.id),
+          'only the rows against PyAirbyte may be skipped (no PyAirbyte or connector installed)',
+        );
         assert.ok(row.note, 'a skipped row says why');
       } else {
         assert.ok(Number.isFinite(row.ours?.median), `${row.id} measured something`);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -27,6 +26,12 @@ import { syncWorkflowId } from '../../workflows/definitions';
 import { withTestDatabase } from '../helpers/database';
 import { fake, faker, testConnectors } from './fixtures/connectors';
 import {
+  startWorkerProcess,
+  untilCommitted,
+  type WorkerProcess,
+  writeWorkflowBundle,
+} from './fixtures/worker-process';
+import {
   startTestTemporal,
   type TestTemporal,
   untilSyncProgress,
@@ -35,7 +40,6 @@ import {
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
-const projectRoot = path.resolve(__dirname, '../..');
 /** source-faker's config: small, deterministic (seed), and incremental (`always_updated: false`). */
 const fakerConfig = {
   count: 300,
@@ -53,8 +57,7 @@ let bundleDir: string;
 const taskQueue = `connector-sync-${randomUUID()}`;
 /** The queue of the kill test, served first by a worker process that the test kills. */
 const killQueue = `connector-kill-${randomUUID()}`;
-let workerProcess: ChildProcess | undefined;
-let workerReady: Promise<void> | undefined;
+let workerProcess: WorkerProcess | undefined;
 
 before(async () => {
   if (!existsSync(faker.executable))
@@ -67,29 +70,15 @@ before(async () => {
   env = temporal.env;
   backend = await SqlStateBackend.connect({ url: db.url, poolSize: 3 });
   // Started now, so that its start-up overlaps the first tests; it serves only the kill test's queue.
-  const bundle = path.join(bundleDir, 'workflows.js');
-  await writeFile(bundle, temporal.workflowBundle.code);
-  workerProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(__dirname, 'fixtures/connector-worker.ts')],
-    {
-      cwd: projectRoot,
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: env.address,
-        TEMPORAL_NAMESPACE: env.namespace ?? 'default',
-        TASK_QUEUE: killQueue,
-        DATABASE_URL: db.url,
-        WORKFLOW_BUNDLE: bundle,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  workerReady = untilReady(workerProcess);
-  workerReady.catch(() => undefined); // awaited by the kill test
+  workerProcess = startWorkerProcess({
+    temporal,
+    databaseUrl: db.url,
+    taskQueue: killQueue,
+    bundlePath: await writeWorkflowBundle(temporal, bundleDir),
+  });
 });
 after(async () => {
-  workerProcess?.kill('SIGKILL');
+  await workerProcess?.kill();
   await backend?.close();
   await env?.teardown();
   if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
@@ -236,16 +225,15 @@ describe('connectorSyncWorkflow with source-faker', () => {
       always_updated: true,
       parallelism: 1,
     };
-    const child = workerProcess!;
-    await workerReady;
+    const worker = workerProcess!;
+    await worker.ready;
     const handle = await startSyncWorkflow(
       env.client,
       input('k1', { config, heartbeatTimeout: '2 seconds' }),
       { taskQueue: killQueue, workflowType: 'connectorSyncWorkflow' },
     );
-    const before = await untilCommitted('k1', 'users', 3);
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    const before = await untilCommitted(backend, 'k1', 'users', 3);
+    await worker.kill();
     const stateAtKill = (await backend.getStateProvider('source-faker', { tablePrefix: 'k1_' }))
       .knownStreamNames;
     const result = await withWorker(
@@ -267,7 +255,7 @@ describe('connectorSyncWorkflow with source-faker', () => {
     await assertIds('k1_products', 100);
     await assertIds('k1_purchases', 300);
     const leftovers = (await readdir(tmpdir())).filter((name) =>
-      name.startsWith(`airbyte-run-${child.pid}-`),
+      name.startsWith(`airbyte-run-${worker.child.pid}-`),
     );
     assert.deepEqual(leftovers, [], "the killed worker's run folder (its config) was swept");
   });
@@ -428,37 +416,6 @@ describe('connectorSyncWorkflow on a worker with an allowlist', () => {
     );
   });
 });
-
-function untilReady(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      if (out.includes('ready')) resolve();
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`the worker process exited (${code}) before it was ready`)),
-    );
-  });
-}
-
-async function untilCommitted(
-  connectionId: string,
-  stream: string,
-  checkpoint: number,
-): Promise<number> {
-  // A wait, not a timing assertion: source-faker alone takes 10+ s to start on a loaded machine.
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const [row] = await sql<{ checkpoint: string }>(
-      'select checkpoint from _sync_state_checkpoints where connection_id = ? and stream_name = ?',
-      [connectionId, stream],
-    );
-    if (row && Number(row.checkpoint) >= checkpoint) return Number(row.checkpoint);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`${stream} of ${connectionId} did not reach checkpoint ${checkpoint} in 120 s`);
-}
 
 const untilProgress = (connectionId: string, done: (p: SyncProgress) => boolean) =>
   untilSyncProgress(env.client, connectionId, done);

@@ -5,89 +5,29 @@
  * second sync reading only the object uploaded since.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SqlStateBackend, startSync } from '../../src';
 import { syncConnector } from '../../src/connectors/sync-connector';
 import type { SyncConnectorResult } from '../../src/connectors/sync-types';
 import { withTestDatabase } from '../helpers/database';
-
-const ROOT = path.join(__dirname, '..', '..');
-const VENVS = path.resolve(ROOT, process.env.CONNECTORS_VENV ?? '.venv-connectors');
-const bin = (venv: string, executable: string): string => {
-  const file = path.join(VENVS, venv, 'bin', executable);
-  assert.ok(existsSync(file), `${file} is missing: run bash scripts/setup-connectors.sh`);
-  return file;
-};
-/** Longest wait for moto_server to answer, in 0.5 s tries. */
-const MOTO_START_TRIES = 120;
+import { bin } from './fixtures/connector-venvs';
+import { type MotoS3, startMotoS3 } from './fixtures/moto-s3';
 
 const db = withTestDatabase();
 let backend: SqlStateBackend;
-let moto: ChildProcess | undefined;
-let endpoint: string;
-let dir: string;
+let s3: MotoS3;
 
 before(async () => {
   await db.ready();
   backend = await SqlStateBackend.connect({ url: db.url, poolSize: 2 });
-  dir = await mkdtemp(path.join(tmpdir(), 's3-'));
-  const port = await freePort();
-  endpoint = `http://127.0.0.1:${port}`;
-  moto = spawn(bin('moto', 'moto_server'), ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: 'ignore',
-  });
+  s3 = await startMotoS3();
 });
 after(async () => {
-  moto?.kill();
+  await s3?.close();
   await backend?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Uploads CSV objects `customers/<name>.csv`, each with the customer ids given (boto3, signed). */
-async function upload(objects: Record<string, readonly number[]>): Promise<void> {
-  const files: string[] = [];
-  for (const [name, ids] of Object.entries(objects)) {
-    const file = path.join(dir, `${name}.csv`);
-    await writeFile(file, ['id,name', ...ids.map((id) => `${id},customer ${id}`)].join('\n'));
-    files.push(`customers/${name}.csv`, file);
-  }
-  const script = [
-    'import sys, time, boto3',
-    's3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1",',
-    '  aws_access_key_id="testing", aws_secret_access_key="testing")',
-    'try: s3.create_bucket(Bucket="fixtures")',
-    'except s3.exceptions.BucketAlreadyOwnedByYou: pass',
-    'for i, (key, file) in enumerate(zip(sys.argv[2::2], sys.argv[3::2])):',
-    '  if i: time.sleep(1.1)  # LastModified has one-second resolution: one cursor value per file',
-    '  s3.put_object(Bucket="fixtures", Key=key, Body=open(file, "rb").read())',
-  ].join('\n');
-  for (let i = 1; ; i++) {
-    try {
-      execFileSync(bin('moto', 'python'), ['-c', script, endpoint, ...files], { stdio: 'pipe' });
-      return;
-    } catch (error) {
-      if (i >= MOTO_START_TRIES) throw error; // moto_server still starting
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-}
+const upload = (objects: Record<string, readonly number[]>) => s3.upload(objects);
 
 async function sync(
   syncId: string,
@@ -106,14 +46,7 @@ async function sync(
       sourceName: 's3',
       syncId,
       connector: { executable: bin('source-s3', 'source-s3') },
-      config: {
-        bucket: 'fixtures',
-        aws_access_key_id: 'testing',
-        aws_secret_access_key: 'testing',
-        endpoint,
-        region_name: 'us-east-1',
-        streams: [{ name: 'customers', globs: ['customers/*.csv'], format: { filetype: 'csv' } }],
-      },
+      config: s3.config(),
       streams: [{ name: 'customers', syncMode: 'incremental', writeStrategy: 'append' }],
       destination: { tablePrefix: 's3_' },
     },

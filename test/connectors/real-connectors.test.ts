@@ -5,8 +5,6 @@
  * the connector expects. Connector launches are slow (Python imports), so the cases are few and small.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SqlStateBackend, startSync } from '../../src';
@@ -14,17 +12,10 @@ import { syncConnector } from '../../src/connectors/sync-connector';
 import type { SyncConnectorInput, SyncConnectorResult } from '../../src/connectors/sync-types';
 import type { JsonObject } from '../../src/protocol/types';
 import { withTestDatabase } from '../helpers/database';
+import { bin, lowCodeManifest } from './fixtures/connector-venvs';
 import { startFixtureApi } from './fixtures/http-api-server';
 
-const ROOT = path.join(__dirname, '..', '..');
-/** Where setup-connectors.sh put the venvs (its CONNECTORS_VENV), default .venv-connectors. */
-const VENVS = path.resolve(ROOT, process.env.CONNECTORS_VENV ?? '.venv-connectors');
 const FIXTURES = path.join(__dirname, 'fixtures');
-const bin = (venv: string, executable: string): string => {
-  const file = path.join(VENVS, venv, 'bin', executable);
-  assert.ok(existsSync(file), `${file} is missing: run bash scripts/setup-connectors.sh`);
-  return file;
-};
 
 const db = withTestDatabase();
 let backend: SqlStateBackend;
@@ -85,14 +76,6 @@ const count = async (table: string, expression = 'count(*)') =>
 
 const streamRun = (result: SyncConnectorResult, name: string) =>
   result.streams.find((s) => s.name === name)!;
-
-/** The fixture manifest as JSON (6.5.2 takes it only inside the config); PyYAML is in its venv. */
-function lowCodeManifest(): JsonObject {
-  const python = bin('source-declarative-manifest', 'python');
-  const script = 'import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))';
-  const file = path.join(FIXTURES, 'fixture-api.manifest.yaml');
-  return JSON.parse(execFileSync(python, ['-c', script, file]).toString()) as JsonObject;
-}
 
 describe('real connectors', () => {
   test('airbyte-source-declarative-manifest 6.5.2 on a local HTTP API: a resumable full refresh dies mid-stream and resumes at its page, each record once; the next sync is incremental for the cursor streams and reads the full-refresh stream whole again', async () => {
