@@ -160,8 +160,8 @@ The chaos workers run with a 4 s activity start-to-close timeout and no eager ac
 3 s workflow task timeout: a killed worker's task is retried sooner, nothing else changes. In
 the network scenarios their database connections have short timeouts too
 (\`chaos/scenarios/network-workers.ts\`: statement 3 s, idle in transaction 5 s, read 4 s,
-connect 2 s, keepalive 5 s; the zombie of \`temporal-partition\` 60 s idle and read, so that
-its held commit can land).
+connect 2 s, keepalive 5 s; the zombie of \`temporal-partition\` 120 s idle and read, longer than its longest
+hold of 90 s, so that its held commit can land).
 
 ## Figures of the last full run
 

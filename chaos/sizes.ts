@@ -47,7 +47,7 @@ export const TEST_SIZE: ChaosSize = {
   networkRecords: 800,
   partitions: 2,
   zombieRounds: 1,
-  zombieRecords: 800,
+  zombieRecords: 2_400,
   hostDeaths: 1,
   databaseCrashes: 1,
   badInputs: 300,

@@ -8,13 +8,6 @@ import { NETWORK_TIMEOUTS, workerInCommit } from './network-workers';
 const title =
   'a worker cut off from Temporal mid-commit while its commit is held in the network; Temporal gives the batch to another worker; then the held commit lands';
 
-/**
- * The zombie worker's connection timeouts: its held commit must outlive the hold (the
- * server-side idle-in-transaction timeout and the client's read timeout would otherwise end it
- * before it lands), as with the library's defaults (30 s and 75 s) against a shorter hold.
- */
-const ZOMBIE_TIMEOUTS = { ...NETWORK_TIMEOUTS, idleInTransactionMs: 60_000, readMs: 60_000 };
-
 /** Each read's extra time, in ms (a slow source API): long enough for a hold to land inside it. */
 const READ_DELAY_MS = 300;
 
@@ -25,6 +18,21 @@ const READ_DELAY_MS = 300;
  * cost about 50 s, and a CI run once healed at 40 s with the stream not yet past the held batch.
  */
 const MOVE_ON_WITHIN_MS = 90_000;
+
+/**
+ * The zombie worker's connection timeouts: its held commit must outlive the longest hold
+ * ({@link MOVE_ON_WITHIN_MS}, plus a margin), or the server's idle-in-transaction timeout and the
+ * client's read timeout end it before it lands (a round with nothing to refuse; at 60 s, one
+ * round in four or so ended that way).
+ */
+const ZOMBIE_TIMEOUTS = {
+  ...NETWORK_TIMEOUTS,
+  idleInTransactionMs: MOVE_ON_WITHIN_MS + 30_000,
+  readMs: MOVE_ON_WITHIN_MS + 30_000,
+};
+
+/** Rounds added when the planned ones saw no held commit land (see the rounds loop). */
+const EXTRA_ROUNDS = 2;
 
 /**
  * (g) The real zombie. Two workers on hosts of their own. At planned points the harness slows
@@ -75,7 +83,15 @@ export const temporalPartition: Scenario = {
       const handle = await run.startSync(connection);
       let closed = false;
       const rounds = (async () => {
-        for (const round of plan) {
+        // A held attempt may stop on its own before its commit lands (its heartbeat timeout
+        // cancels it: nothing to refuse, and safe); then up to EXTRA_ROUNDS more rounds, so that
+        // a run of few rounds still sees a zombie land.
+        const extra = Array.from({ length: EXTRA_ROUNDS }, (_, i) => ({
+          ...plan[i % plan.length]!,
+          extra: true,
+        }));
+        for (const round of [...plan, ...extra]) {
+          if ('extra' in round && outcomes.some((o) => o.startsWith('refused'))) return;
           const point = run.monitor.committedBatches() + round.gap;
           await run.untilBatches(point, () => closed);
           if (closed) return;
