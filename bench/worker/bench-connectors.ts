@@ -1,5 +1,5 @@
 /** The Airbyte connectors the benchmark worker may run (its allowlist), from the project's venvs. */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ConnectorSpec, LocalConnectorSpec } from '../../src/connectors/connector-spec';
 
 const ROOT = join(__dirname, '..', '..');
@@ -10,9 +10,9 @@ const ROOT = join(__dirname, '..', '..');
  */
 export const HARDCODED_RECORDS: LocalConnectorSpec & { readonly name: string } = {
   name: 'source-hardcoded-records',
-  executable: join(
+  executable: resolve(
     ROOT,
-    '.venv-connectors',
+    process.env.CONNECTORS_VENV ?? '.venv-connectors', // where setup-connectors.sh installs them
     'source-hardcoded-records',
     'bin',
     'source-hardcoded-records',

@@ -86,7 +86,7 @@ export const temporalPartition: Scenario = {
         // A held attempt may stop on its own before its commit lands (its heartbeat timeout
         // cancels it: nothing to refuse, and safe); then up to EXTRA_ROUNDS more rounds, so that
         // a run of few rounds still sees a zombie land.
-        const extra = Array.from({ length: EXTRA_ROUNDS }, (_, i) => ({
+        const extra = Array.from({ length: plan.length > 0 ? EXTRA_ROUNDS : 0 }, (_, i) => ({
           ...plan[i % plan.length]!,
           extra: true,
         }));
